@@ -1,0 +1,78 @@
+"""Default values of the plugin's settings; ``pelicanconf.py`` may override each one."""
+
+PLACES_CSV = "data/places.csv"
+PLACES_SCHEMA = "data/places.schema.json"
+GEOCODE_CACHE = "data/geocache.csv"
+
+REGION = {
+    "name": "Île-de-France",
+    # [[south, west], [north, east]], WGS84
+    "bounds": [[48.12, 1.44], [49.24, 3.56]],
+    "departements": {
+        "75": "Paris",
+        "77": "Seine-et-Marne",
+        "78": "Yvelines",
+        "91": "Essonne",
+        "92": "Hauts-de-Seine",
+        "93": "Seine-Saint-Denis",
+        "94": "Val-de-Marne",
+        "95": "Val-d'Oise",
+    },
+}
+
+# "Proposer une correction" links to the place's line of the CSV on the repository.
+REPO_URL = ""
+REPO_BRANCH = "main"
+REPO_PLACES_PATH = "data/places.csv"
+
+# Markdown folders, relative to PATH (content/).
+PARTNERS_PATH = "partenaires"
+PROJECTS_PATH = "projets"
+PLACES_CONTENT_PATH = "lieux"
+
+DIRECTORY_URL = "lieux/"
+DIRECTORY_SAVE_AS = "lieux/index.html"
+PLACE_URL = "lieux/{id}/"
+PLACE_SAVE_AS = "lieux/{id}/index.html"
+PARTNERS_URL = "partenaires/"
+PARTNERS_SAVE_AS = "partenaires/index.html"
+PARTNER_URL = "partenaires/{slug}/"
+PARTNER_SAVE_AS = "partenaires/{slug}/index.html"
+PROJECTS_URL = "projets/"
+PROJECTS_SAVE_AS = "projets/index.html"
+PROJECT_URL = "projets/{slug}/"
+PROJECT_SAVE_AS = "projets/{slug}/index.html"
+
+# The only resource the pages load from outside the site: the map tiles.
+MAP_TILES = {
+    "name": "OpenStreetMap",
+    "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    "attribution": (
+        '&copy; <a href="https://www.openstreetmap.org/copyright">'
+        "les contributeurs d'OpenStreetMap</a>"
+    ),
+    "subdomains": "abc",
+    "min_zoom": 7,
+    "max_zoom": 19,
+}
+
+DATA_SOURCE = {
+    "credit": "CGET / ANCT — base Mission Coworking 2019, Licence Ouverte 2.0",
+    "licence": "Licence Ouverte 2.0",
+    "licence_url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+    "source_url": "https://github.com/anct-carto/mission_coworking",
+}
+
+# JavaScript and CSS installed by npm (package.json), copied under THEME_STATIC_DIR.
+VENDOR_ASSETS = {
+    "vendor/leaflet": ("node_modules/leaflet/dist", ["leaflet.js", "leaflet.css", "images/*.png"]),
+    "vendor/leaflet.markercluster": (
+        "node_modules/leaflet.markercluster/dist",
+        ["leaflet.markercluster.js", "MarkerCluster.css", "MarkerCluster.Default.css"],
+    ),
+}
+
+
+def get(settings: dict, name: str):  # noqa: ANN201 - any setting's value
+    """The value of setting ``name``: from ``settings`` if set there, else the default above."""
+    return settings.get(name, globals()[name])

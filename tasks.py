@@ -1,0 +1,215 @@
+"""Invoke tasks, in the style of pelican-quickstart's template.
+
+    invoke build [--places PATH] [--cache PATH] [--output DIR] [--settings FILE]
+    invoke serve            serve output/ on http://localhost:8000
+    invoke validate [--places PATH]
+    invoke import-cget SOURCE [--region 11] [--out data/places.csv]
+    invoke clean | publish | bench
+"""
+
+import gzip
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from invoke import Exit, task
+from pelican import main as pelican_main
+from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
+from pelican.settings import DEFAULT_CONFIG, get_settings_from_file
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "plugins"))
+
+from lieux import settings as places_settings  # noqa: E402
+from lieux.cget import import_cget as run_import  # noqa: E402
+from lieux.cget import write_rows  # noqa: E402
+from lieux.loader import Region, load_places  # noqa: E402
+from lieux.schema import load_schema  # noqa: E402
+
+SETTINGS_FILE_BASE = "pelicanconf.py"
+SETTINGS = {}
+SETTINGS.update(DEFAULT_CONFIG)
+LOCAL_SETTINGS = get_settings_from_file(SETTINGS_FILE_BASE)
+SETTINGS.update(LOCAL_SETTINGS)
+
+CONFIG = {
+    "settings_base": SETTINGS_FILE_BASE,
+    "settings_publish": "publishconf.py",
+    "deploy_path": SETTINGS["OUTPUT_PATH"],
+    "host": "localhost",
+    "port": 8000,
+}
+
+
+def pelican_run(args):
+    """Run Pelican in this process with a list of command-line arguments."""
+    pelican_main(args)
+
+
+def _setting(name, settings=None):
+    return places_settings.get(settings or SETTINGS, name)
+
+
+def _validate(places, settings=None):
+    """Print every problem of ``places``; return the number of errors."""
+    schema = load_schema(_setting("PLACES_SCHEMA", settings))
+    region = Region.from_setting(_setting("REGION", settings))
+    result = load_places(places, schema, region)
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    return result
+
+
+@task
+def clean(c):
+    """Remove the generated files."""
+    if os.path.isdir(CONFIG["deploy_path"]):
+        shutil.rmtree(CONFIG["deploy_path"])
+        os.makedirs(CONFIG["deploy_path"])
+
+
+@task
+def validate(c, places=None):
+    """Check data/places.csv (or PLACES) against the schema; exit 1 on errors."""
+    places = places or _setting("PLACES_CSV")
+    result = _validate(places)
+    errors, warnings = len(result.errors), len(result.warnings)
+    if errors:
+        raise Exit(f"{result.path} : {errors} erreur(s), {warnings} avertissement(s)", code=1)
+    print(f"{result.path} : {len(result.records)} lieux valides, {warnings} avertissement(s)")
+
+
+@task(help={
+    "places": "CSV of places (default: PLACES_CSV)",
+    "cache": "geocoding cache (default: GEOCODE_CACHE)",
+    "output": "output folder (default: output/)",
+    "settings": "settings file (default: pelicanconf.py)",
+})
+def build(c, places=None, cache=None, output=None, settings=None):
+    """Validate the places, then build the site."""
+    settings_file = settings or CONFIG["settings_base"]
+    file_settings = dict(DEFAULT_CONFIG, **get_settings_from_file(settings_file))
+    places = places or _setting("PLACES_CSV", file_settings)
+    if _validate(places, file_settings).errors:
+        raise Exit(f"{places} contient des erreurs : site non construit.", code=1)
+    args = ["-s", settings_file]
+    if output:
+        args += ["-o", output]
+    extra = {"PLACES_CSV": str(Path(places).resolve())}
+    if cache:
+        extra["GEOCODE_CACHE"] = str(Path(cache).resolve())
+    for key, value in extra.items():
+        args += ["-e", f"{key}={json.dumps(value)}"]
+    pelican_run(args)
+
+
+@task
+def publish(c):
+    """Build the production site (publishconf.py)."""
+    build(c, settings=CONFIG["settings_publish"])
+
+
+@task
+def serve(c):
+    """Serve output/ on http://localhost:8000."""
+
+    class AddressReuseTCPServer(RootedHTTPServer):
+        allow_reuse_address = True
+
+    server = AddressReuseTCPServer(
+        CONFIG["deploy_path"], (CONFIG["host"], CONFIG["port"]), ComplexHTTPRequestHandler
+    )
+    sys.stderr.write("Serving at http://{host}:{port} ...\n".format(**CONFIG))
+    server.serve_forever()
+
+
+@task(name="import-cget", help={
+    "source": "the CGET / ANCT Mission Coworking CSV",
+    "region": "INSEE code of the region to keep (default 11, Île-de-France)",
+    "out": "file to write (default data/places.csv); its hand-added rows are kept",
+})
+def import_cget(c, source, region="11", out=None):
+    """Import the CGET / ANCT tiers-lieux dataset and print what changed and why."""
+    out = out or _setting("PLACES_CSV")
+    schema = load_schema(_setting("PLACES_SCHEMA"))
+    result = run_import(source, schema, region=region, existing=out)
+    write_rows(out, result.rows, schema)
+    print(result.report(source, os.path.relpath(out)))
+
+
+# --- benchmark -----------------------------------------------------------------
+
+WORDS = (
+    "atelier fabrique numérique campus lab studio maison cité usine hub ruche halle "
+    "ferme école réseau passerelle comptoir espace friche village plateforme"
+).split()
+THEMES = "numérique|économie sociale|industries créatives|santé|mobilité|alimentation|énergie".split("|")
+
+
+def synthetic_places(count, seed=11):
+    """``count`` plausible rows: the real places first, then generated ones."""
+    schema = load_schema(_setting("PLACES_SCHEMA"))
+    region = Region.from_setting(_setting("REGION"))
+    real = load_places(_setting("PLACES_CSV"), schema, region).records
+    rows = [r.raw for r in real][:count]
+    rng = random.Random(seed)
+    types = schema["type"].allowed
+    services = schema["services"].allowed
+    deps = sorted(region.departements)
+    (south, west), (north, east) = region.bounds
+    for i in range(count - len(rows)):
+        name = f"{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)} {i}"
+        dep = rng.choice(deps)
+        row = {n: "" for n in schema.names}
+        row.update(
+            id=f"synthetique-{i}",
+            nom=name,
+            type=rng.choice(types),
+            adresse=f"{rng.randint(1, 200)} rue {rng.choice(WORDS)}",
+            code_postal=f"{dep}{rng.randint(0, 999):03d}",
+            commune=f"Commune {rng.randint(1, 400)}",
+            latitude=f"{rng.uniform(south + 0.2, north - 0.2):.5f}",
+            longitude=f"{rng.uniform(west + 0.3, east - 0.3):.5f}",
+            description=" ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 14))),
+            thematiques="|".join(rng.sample(THEMES, 2)),
+            services="|".join(rng.sample(services, 2)),
+            source="synthétique",
+            date_maj="2026",
+        )
+        rows.append(row)
+    return schema, rows
+
+
+@task(help={"sizes": "comma-separated numbers of places", "runs": "builds per size"})
+def bench(c, sizes="1000,10000,50000", runs=3):
+    """Build synthetic sites and print build time and map payload per place."""
+    results = []
+    for size in (int(s) for s in sizes.split(",")):
+        schema, rows = synthetic_places(size)
+        with tempfile.TemporaryDirectory(prefix=f"bench-{size}-") as tmp:
+            places = Path(tmp) / "places.csv"
+            write_rows(places, rows, schema)
+            times = []
+            for _ in range(int(runs)):
+                out = Path(tmp) / "output"
+                shutil.rmtree(out, ignore_errors=True)
+                start = time.perf_counter()
+                subprocess.run(
+                    [sys.executable, "-m", "invoke", "build", "--places", str(places), "--output", str(out)],
+                    cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                )
+                times.append(time.perf_counter() - start)
+            page = (out / "index.html").read_bytes()
+            results.append((size, statistics.median(times), len(page), len(gzip.compress(page, 9))))
+    print(f"{'lieux':>8} {'build (s, médiane)':>19} {'s / 1000':>9} {'carte o/lieu':>13} {'gzip o/lieu':>12}")
+    for size, seconds, raw, gz in results:
+        print(f"{size:>8} {seconds:>19.2f} {seconds / size * 1000:>9.3f} {raw / size:>13.1f} {gz / size:>12.1f}")
+    print(f"({runs} builds par taille ; carte = index.html, données des lieux comprises)")
+

@@ -127,8 +127,10 @@ def build_map(
         location=[(south + north) / 2, (west + east) / 2],
         zoom_start=9,
         tiles=None,
-        min_zoom=tiles.get("min_zoom", 7),
-        max_zoom=tiles.get("max_zoom", 18),
+        # folium 0.20 applies min_zoom/max_zoom to its default tiles only: set Leaflet's
+        # options directly (markercluster needs the map's maxZoom).
+        minZoom=tiles.get("min_zoom", 7),
+        maxZoom=tiles.get("max_zoom", 18),
         control_scale=True,
         width="100%",
         height="100%",

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
+from markupsafe import Markup
 from pelican.contents import Page
 from pelican.generators import Generator
 
@@ -121,7 +122,8 @@ class PlacesGenerator(Generator):
                         metadata=metadata,
                         content=page.content,
                         source_path=page.source_path,
-                        summary=str(metadata.get("summary", "")),
+                        # Pelican renders Summary as HTML: keep its text, the templates escape it.
+                        summary=Markup(str(metadata.get("summary", ""))).striptags(),
                     )
                 )
         return documents

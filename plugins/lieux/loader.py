@@ -310,8 +310,10 @@ def _check_header(header: list[str], schema: Schema, where: str) -> list[Problem
 
 
 def _check_location(
-    values: dict[str, Any], line: int, where: str, region: Region | None
+    values: dict[str, Any], line: int, where: str, region: Region | None, bad: set[str]
 ) -> Iterable[Problem]:
+    if bad & {"latitude", "longitude", *ADDRESS_FIELDS}:
+        return  # already reported: checking further would only repeat it
     lat, lon = values.get("latitude"), values.get("longitude")
     if (lat is None) != (lon is None):
         missing, given = ("latitude", "longitude") if lat is None else ("longitude", "latitude")
@@ -373,27 +375,28 @@ def validate_rows(
             )
             continue
         values: dict[str, Any] = {}
-        row_ok = True
+        bad: set[str] = set()
         for name, cell in zip(header, cells, strict=True):
             f = schema[name]
             typed, messages = check_value(f, cell.strip())
             values[name] = typed
             for message in messages:
                 result.problems.append(Problem(where, line, name, message))
-                row_ok = False
+                bad.add(name)
             if f.unique and typed:
                 key = (name, typed)
                 if key in first_seen:
                     result.problems.append(
                         Problem(where, line, name, f"« {typed} » est déjà utilisé ligne {first_seen[key]}")
                     )
-                    row_ok = False
+                    bad.add(name)
                 else:
                     first_seen[key] = line
-        for problem in _check_location(values, line, where, region):
+        for problem in _check_location(values, line, where, region, bad):
             result.problems.append(problem)
-            row_ok = row_ok and not problem.is_error
-        if row_ok:
+            if problem.is_error:
+                bad.add(problem.column)
+        if not bad:
             raw = {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
             result.records.append(
                 Record(line, {n: values[n] for n in schema.names}, {n: raw[n] for n in schema.names})

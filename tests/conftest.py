@@ -1,0 +1,100 @@
+"""Shared fixtures: the schema, the region, small fixture files, and Pelican builds."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from lieux.loader import Region
+from lieux.schema import load_schema
+from lieux.settings import REGION
+from pelican import Pelican
+from pelican.settings import DEFAULT_CONFIG, configure_settings, get_settings_from_file
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def schema():
+    return load_schema(ROOT / "data" / "places.schema.json")
+
+
+@pytest.fixture(scope="session")
+def region():
+    return Region.from_setting(REGION)
+
+
+@pytest.fixture
+def write_csv(tmp_path):
+    """Write a CSV fixture from text (or bytes) and return its path."""
+
+    def write(content: str | bytes, name: str = "places.csv") -> Path:
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    return write
+
+
+def header(schema) -> str:
+    return ",".join(schema.names)
+
+
+def row(schema, **values) -> str:
+    """One CSV line with the schema's columns; unspecified cells are empty."""
+    import csv
+    import io
+
+    base = {"id": "lieu-test", "nom": "Lieu test", "type": "fablab", "adresse": "1 rue Test",
+            "code_postal": "75011", "commune": "Paris"}
+    base.update(values)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow([base.get(n, "") for n in schema.names])
+    return out.getvalue()
+
+
+def build(output: Path, places: Path, content: Path | None = None, cache: Path | None = None, **extra) -> Path:
+    """Run Pelican in-process, as pelican-plugins' own tests do, into ``output``."""
+    settings = dict(DEFAULT_CONFIG)
+    settings.update(get_settings_from_file(str(ROOT / "pelicanconf.py")))
+    settings.update(
+        PATH=str(content or FIXTURES / "content"),
+        OUTPUT_PATH=str(output),
+        THEME=str(ROOT / "theme"),
+        PLUGIN_PATHS=[str(ROOT / "plugins")],
+        PLACES_CSV=str(places),
+        GEOCODE_CACHE=str(cache or output.parent / "absent-geocache.csv"),
+        REPO_URL="https://github.com/exemple/carte",
+        **extra,
+    )
+    Pelican(configure_settings(settings)).run()
+    return output
+
+
+@pytest.fixture
+def build_site(tmp_path):
+    def run(places: Path, name: str = "output", **kwargs) -> Path:
+        return build(tmp_path / name, places, **kwargs)
+
+    return run
+
+
+def png(width: int = 256, height: int = 256, grey: int = 220) -> bytes:
+    """A plain grey PNG, served instead of map tiles in the browser tests."""
+    raw = b"".join(b"\x00" + bytes([grey]) * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )

@@ -1,0 +1,216 @@
+"""The loader reads data/places.csv and reports each problem as PATH:LINE: column: message."""
+
+from conftest import FIXTURES, header, row
+from lieux.loader import load_places
+
+
+def problems(schema, region, write_csv, *rows, raw=None):
+    path = write_csv(raw if raw is not None else "\n".join([header(schema), *rows]) + "\n")
+    result = load_places(path, schema, region)
+    return result, [(p.line, p.column, p.message) for p in result.problems]
+
+
+def only(found):
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_the_small_fixture_is_valid(schema, region):
+    result = load_places(FIXTURES / "places-small.csv", schema, region)
+    assert result.problems == []
+    assert [r["id"] for r in result.records] == ["atelier-a", "cowork-b", "incub-c", "tiers-d", "ecole-e"]
+
+
+def test_values_are_typed_from_the_schema(schema, region):
+    first = load_places(FIXTURES / "places-small.csv", schema, region).records[0]
+    assert first["latitude"] == 48.8601
+    assert first["thematiques"] == ("numérique", "design")
+    assert first["services"] == ("prototypage", "formation")
+    assert first["statut"] == "actif"  # the schema's default for an empty cell
+
+
+def test_a_problem_prints_as_path_line_column_message(schema, region, write_csv):
+    result, _ = problems(schema, region, write_csv, row(schema, nom=""))
+    assert str(result.problems[0]) == f"{result.path}:2: nom: valeur obligatoire manquante"
+
+
+def test_physical_lines_count_every_line_of_a_quoted_field(schema, region):
+    records = load_places(FIXTURES / "places-small.csv", schema, region).records
+    assert [r.line for r in records] == [2, 3, 4, 5, 7]
+
+
+def test_a_missing_column_is_reported_on_the_header(schema, region, write_csv):
+    names = [n for n in schema.names if n != "commune"]
+    _, found = problems(schema, region, write_csv, raw=",".join(names) + "\n")
+    assert only(found) == (1, "commune", "colonne manquante dans l'en-tête")
+
+
+def test_an_unknown_column_is_reported_on_the_header(schema, region, write_csv):
+    _, found = problems(schema, region, write_csv, raw=header(schema) + ",telephone\n")
+    line, column, message = only(found)
+    assert (line, column) == (1, "telephone")
+    assert message.startswith("colonne inconnue")
+
+
+def test_a_required_value_is_reported_with_its_line(schema, region, write_csv):
+    _, found = problems(schema, region, write_csv, row(schema), row(schema, id="b", type=""))
+    assert only(found) == (3, "type", "valeur obligatoire manquante")
+
+
+def test_an_id_must_be_a_lowercase_slug(schema, region, write_csv):
+    _, found = problems(schema, region, write_csv, row(schema, id="Le Cargo"))
+    line, column, message = only(found)
+    assert (line, column) == (2, "id")
+    assert "« Le Cargo » n'a pas le format attendu" in message
+
+
+def test_a_duplicate_id_names_the_first_line(schema, region, write_csv):
+    _, found = problems(schema, region, write_csv, row(schema, id="a"), row(schema, id="b"), row(schema, id="a"))
+    assert only(found) == (4, "id", "« a » est déjà utilisé ligne 2")
+
+
+def test_a_type_outside_the_vocabulary_lists_the_allowed_values(schema, region, write_csv):
+    _, found = problems(schema, region, write_csv, row(schema, type="hackerspace"))
+    line, column, message = only(found)
+    assert (line, column) == (2, "type")
+    assert "« hackerspace » n'est pas une valeur autorisée" in message and "incubateur" in message
+
+
+def test_each_unknown_service_is_reported(schema, region, write_csv):
+    _, found = problems(schema, region, write_csv, row(schema, services="bureaux|cafe"))
+    line, column, message = only(found)
+    assert (line, column) == (2, "services")
+    assert "« cafe »" in message
+
+
+def test_a_postcode_has_five_digits(schema, region, write_csv):
+    _, found = problems(schema, region, write_csv, row(schema, code_postal="7501"))
+    assert only(found)[:2] == (2, "code_postal")
+
+
+def test_a_decimal_comma_gets_a_hint(schema, region, write_csv):
+    _, found = problems(schema, region, write_csv, row(schema, latitude="48,85", longitude="2.35"))
+    assert only(found) == (2, "latitude", "« 48,85 » n'est pas un nombre (le séparateur décimal est le point : 48.85)")
+
+
+def test_a_latitude_out_of_range_is_reported(schema, region, write_csv):
+    _, found = problems(schema, region, write_csv, row(schema, latitude="148.8", longitude="2.35"))
+    assert (2, "latitude", "148.8 hors de l'intervalle [-90, 90]") in found
+
+
+def test_latitude_and_longitude_come_together(schema, region, write_csv):
+    _, found = problems(schema, region, write_csv, row(schema, latitude="48.85"))
+    assert only(found) == (2, "longitude", "latitude renseignée sans longitude : il faut les deux, ou aucune")
+
+
+def test_coordinates_outside_the_region_are_an_error(schema, region, write_csv):
+    _, found = problems(schema, region, write_csv, row(schema, latitude="43.6", longitude="1.44"))
+    assert only(found) == (2, "latitude", "les coordonnées (43.6, 1.44) sont hors de la région Île-de-France")
+
+
+def test_swapped_coordinates_get_a_hint(schema, region, write_csv):
+    _, found = problems(schema, region, write_csv, row(schema, latitude="2.35", longitude="48.85"))
+    assert "inversées" in only(found)[2]
+
+
+def test_a_postcode_outside_the_region_is_an_error(schema, region, write_csv):
+    _, found = problems(schema, region, write_csv, row(schema, code_postal="31000", commune="Toulouse"))
+    line, column, message = only(found)
+    assert (line, column) == (2, "code_postal")
+    assert "hors de la région Île-de-France" in message
+
+
+def test_a_place_needs_an_address_or_coordinates(schema, region, write_csv):
+    _, found = problems(schema, region, write_csv, row(schema, adresse="", commune=""))
+    line, column, message = only(found)
+    assert (line, column) == (2, "adresse")
+    assert "manque : adresse, commune" in message
+
+
+def test_coordinates_alone_locate_a_place(schema, region, write_csv):
+    _, found = problems(schema, region, write_csv, row(schema, adresse="", code_postal="", commune="",
+                                                       latitude="48.85", longitude="2.35"))
+    assert found == []
+
+
+def test_a_javascript_url_is_rejected(schema, region, write_csv):
+    _, found = problems(schema, region, write_csv, row(schema, site_web="javascript:alert(1)"))
+    line, column, message = only(found)
+    assert (line, column) == (2, "site_web")
+    assert "http:// ou https://" in message
+
+
+def test_a_url_without_scheme_is_rejected(schema, region, write_csv):
+    _, found = problems(schema, region, write_csv, row(schema, site_web="www.example.org"))
+    assert only(found)[:2] == (2, "site_web")
+
+
+def test_an_impossible_opening_date_is_rejected(schema, region, write_csv):
+    _, found = problems(schema, region, write_csv, row(schema, date_ouverture="2015-02-30"))
+    assert only(found)[:2] == (2, "date_ouverture")
+
+
+def test_an_update_date_may_be_a_year_a_month_or_a_day(schema, region, write_csv):
+    _, found = problems(schema, region, write_csv, row(schema, id="a", date_maj="2019"),
+                        row(schema, id="b", date_maj="2019-06"), row(schema, id="c", date_maj="2019-06-01"),
+                        row(schema, id="d", date_maj="01/06/2019"))
+    assert only(found)[:2] == (5, "date_maj")
+
+
+def test_a_description_longer_than_280_characters_is_rejected(schema, region, write_csv):
+    _, found = problems(schema, region, write_csv, row(schema, description="x" * 281))
+    assert only(found) == (2, "description", "281 caractères, 280 au plus")
+
+
+def test_a_status_outside_the_vocabulary_is_rejected(schema, region, write_csv):
+    _, found = problems(schema, region, write_csv, row(schema, statut="fermé"))
+    assert only(found)[:2] == (2, "statut")
+
+
+def test_a_row_with_too_many_cells_is_reported_once(schema, region, write_csv):
+    _, found = problems(schema, region, write_csv, row(schema) + ",en trop")
+    line, column, message = only(found)
+    assert (line, column) == (2, "ligne")
+    assert message.startswith(f"{len(schema.names) + 1} valeurs au lieu de {len(schema.names)}")
+
+
+def test_every_problem_of_the_file_is_reported(schema, region, write_csv):
+    _, found = problems(schema, region, write_csv, row(schema, id="A"), row(schema, id="b", type="x"),
+                        row(schema, id="c", code_postal="1"))
+    assert [f[:2] for f in found] == [(2, "id"), (3, "type"), (4, "code_postal")]
+
+
+def test_a_semicolon_file_gets_one_clear_message(schema, region, write_csv):
+    text = header(schema).replace(",", ";") + "\n" + row(schema).replace(",", ";") + "\n"
+    _, found = problems(schema, region, write_csv, raw=text)
+    line, column, message = only(found)
+    assert (line, column) == (1, "fichier")
+    assert "points-virgules" in message
+
+
+def test_a_byte_order_mark_gets_one_clear_message(schema, region, write_csv):
+    text = header(schema) + "\n" + row(schema) + "\n"
+    result, found = problems(schema, region, write_csv, raw=b"\xef\xbb\xbf" + text.encode())
+    line, column, message = only(found)
+    assert (line, column) == (1, "fichier")
+    assert "BOM" in message
+    assert len(result.records) == 1  # the rest of the file is still checked
+
+
+def test_a_windows_1252_file_gets_one_clear_message(schema, region, write_csv):
+    text = header(schema) + "\n" + row(schema, nom="Café") + "\n"
+    _, found = problems(schema, region, write_csv, raw=text.encode("cp1252"))
+    line, column, message = only(found)
+    assert (line, column) == (2, "fichier")
+    assert "Windows-1252" in message
+
+
+def test_windows_line_endings_are_read(schema, region, write_csv):
+    text = header(schema) + "\r\n" + row(schema) + "\r\n"
+    result, found = problems(schema, region, write_csv, raw=text.encode())
+    assert found == [] and len(result.records) == 1
+
+
+def test_a_missing_file_is_a_problem_not_a_crash(schema, region, tmp_path):
+    result = load_places(tmp_path / "absent.csv", schema, region)
+    assert [p.column for p in result.problems] == ["fichier"]

@@ -1,0 +1,115 @@
+"""The model links places, partners and projects both ways and reports unknown references."""
+
+import pytest
+from conftest import FIXTURES
+from lieux.geocache import locate, read_cache
+from lieux.loader import load_places
+from lieux.model import Document, Urls, build_site
+from pelican.contents import Page
+from pelican.readers import Readers
+from pelican.settings import DEFAULT_CONFIG, configure_settings
+
+
+def documents():
+    """The fixture markdown, read by Pelican's own readers as the generator reads it."""
+    settings = configure_settings(dict(DEFAULT_CONFIG, PATH=str(FIXTURES / "content")))
+    readers = Readers(settings)
+    docs = []
+    for kind, folder in (("partenaire", "partenaires"), ("projet", "projets"), ("lieu", "lieux")):
+        for path in sorted((FIXTURES / "content" / folder).glob("*.md")):
+            page = readers.read_file(str(FIXTURES / "content"), str(path.relative_to(FIXTURES / "content")),
+                                     content_class=Page)
+            docs.append(Document(kind, path.stem, page.metadata.get("title", ""), page.metadata,
+                                 page._content, page.source_path, str(page.metadata.get("summary", ""))))
+    return docs
+
+
+@pytest.fixture
+def site(schema, region):
+    records = load_places(FIXTURES / "places-small.csv", schema, region).records
+    cache, _ = read_cache(FIXTURES / "geocache-small.csv")
+    return build_site(records, locate(records, cache), documents(), schema, region,
+                      Urls(edit="https://github.com/o/r/blob/main/data/places.csv?plain=1#L{line}"))
+
+
+def by_id(site, place_id):
+    return next(p for p in site.places if p.id == place_id)
+
+
+def test_places_are_sorted_by_name_ignoring_accents(site):
+    assert [p.nom for p in site.places] == ["Atelier A", "Cowork B", "École E", "Incubateur C", "Tiers D"]
+
+
+def test_a_partner_link_shows_on_both_sides(site):
+    partner = next(p for p in site.partners if p.slug == "reseau-a")
+    assert [p.id for p in partner.places] == ["atelier-a"]
+    assert [p.slug for p in by_id(site, "atelier-a").partners] == ["reseau-a"]
+
+
+def test_a_project_links_places_and_partners_both_ways(site):
+    project = site.projects[0]
+    assert [p.id for p in project.places] == ["atelier-a", "incub-c"]
+    assert [p.slug for p in project.partners] == ["reseau-a"]
+    assert [p.slug for p in by_id(site, "incub-c").projects] == ["projet-x"]
+    assert [p.slug for p in project.partners[0].projects] == ["projet-x"]
+
+
+def test_a_place_outside_the_region_is_kept_as_text(site):
+    assert site.projects[0].places_elsewhere == ["La Serre, Toulouse"]
+
+
+def test_milestones_are_sorted_by_date(site):
+    assert [(m.date, m.text) for m in site.projects[0].milestones] == [
+        ("2018", "première étape"), ("2020-05", "deuxième étape")]
+
+
+def test_an_unknown_place_id_is_reported_with_file_and_line(site):
+    problem = next(p for p in site.problems if "lieu-inconnu" in p.message)
+    assert problem.path.endswith("partenaires/reseau-a.md") and problem.line == 3
+    assert problem.column == "Lieux"
+
+
+def test_an_unknown_partner_is_reported_with_file_and_line(site):
+    problem = next(p for p in site.problems if "partenaire-fantome" in p.message)
+    assert problem.path.endswith("projets/projet-x.md") and problem.line == 3
+
+
+def test_an_unknown_vocabulary_value_is_reported(site):
+    problem = next(p for p in site.problems if "grand compte" in p.message)
+    assert problem.path.endswith("entreprise-b.md") and problem.line == 2
+
+
+def test_a_badly_written_milestone_is_reported(site):
+    problem = next(p for p in site.problems if p.column == "Jalon")
+    assert problem.line == 8
+
+
+def test_a_long_description_file_must_match_a_place(site):
+    assert by_id(site, "atelier-a").body
+    assert any(p.path.endswith("lieux/fantome.md") for p in site.problems)
+
+
+def test_the_departement_comes_from_the_postcode(site):
+    assert by_id(site, "cowork-b").departement == "93"
+    assert by_id(site, "tiers-d").departement_label == "non renseigné"
+
+
+def test_the_directory_groups_by_type_then_departement(site):
+    fablabs = next(t for t in site.types if t.code == "fablab")
+    assert [(code, [p.id for p in places]) for code, _, places in fablabs.by_departement] == [("75", ["atelier-a"])]
+
+
+def test_places_without_coordinates_are_listed_not_mapped(site, schema, region):
+    records = load_places(FIXTURES / "places-small.csv", schema, region).records
+    bare = build_site(records, locate(records, {}), [], schema, region)
+    assert [p.id for p in bare.unmapped] == ["incub-c"]
+    assert len(bare.places) == 5
+
+
+def test_the_correction_link_points_to_the_line(site):
+    assert by_id(site, "tiers-d").edit_url.endswith("places.csv?plain=1#L5")
+
+
+def test_a_closed_place_says_so(site):
+    place = by_id(site, "cowork-b")
+    assert place.is_closed and place.status_label == "Fermé"

@@ -28,10 +28,16 @@ from .settings import get as _setting
 logger = logging.getLogger(__name__)
 
 
-class PlacesDataError(Exception):
-    """The places file has errors: the build stops after listing them."""
+class PlacesDataError(SystemExit):
+    """The data has errors: the build stops after listing them, like a command-line error.
 
-    exitcode = 1
+    A SystemExit, so that Pelican's ``main`` does not log it with a traceback: the
+    located messages already said everything; the process exits with status 1.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 class PlacesGenerator(Generator):

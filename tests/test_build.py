@@ -1,0 +1,213 @@
+"""A Pelican build of a small fixture site: pages, directory, map, exports, escaping, determinism."""
+
+import csv
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from conftest import FIXTURES, ROOT, header, row
+
+SMALL = FIXTURES / "places-small.csv"
+CACHE = FIXTURES / "geocache-small.csv"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    from conftest import build
+
+    return build(tmp_path_factory.mktemp("site") / "output", SMALL, cache=CACHE)
+
+
+def read(site, path):
+    return (site / path).read_text(encoding="utf-8")
+
+
+def map_data(site):
+    page = read(site, "index.html")
+    found = re.search(r'<script type="application/json" id="places-data"[^>]*>(.*?)</script>', page, re.S)
+    return json.loads(found.group(1))
+
+
+def test_every_place_has_its_page(site):
+    for place_id in ("atelier-a", "cowork-b", "incub-c", "tiers-d", "ecole-e"):
+        assert (site / "lieux" / place_id / "index.html").exists()
+
+
+def test_the_directory_lists_every_place_with_unmapped_ones_marked(tmp_path, build_site):
+    out = build_site(SMALL)  # no cache: incub-c has no coordinates
+    page = read(out, "lieux/index.html")
+    assert page.count('class="place-list"') >= 5
+    for place_id in ("atelier-a", "cowork-b", "incub-c", "tiers-d", "ecole-e"):
+        assert f'href="../lieux/{place_id}/"' in page
+    entry = page[page.index('href="../lieux/incub-c/"'):]
+    assert entry[: entry.index("</li>")].count("non localisé") == 1
+
+
+def test_the_directory_has_a_section_per_type_and_departement(site):
+    page = read(site, "lieux/index.html")
+    assert 'id="type-fablab"' in page and 'id="type-campus"' in page
+    assert "91 · Essonne" in page and "non renseigné" in page
+
+
+def test_the_map_data_holds_every_mapped_place(site):
+    data = map_data(site)
+    assert sorted(p[3] for p in data["places"]) == ["atelier-a", "cowork-b", "ecole-e", "incub-c", "tiers-d"]
+    assert data["placeUrl"] == "lieux/{id}/"
+    closed = next(p for p in data["places"] if p[3] == "cowork-b")
+    assert closed[-1] == 1
+
+
+def test_the_map_frames_the_region_and_sets_max_zoom(site):
+    page = read(site, "index.html")
+    assert "fitBounds(\n                [[48.12, 1.44], [49.24, 3.56]]" in page
+    assert '"maxZoom": 19' in page
+
+
+def test_pages_load_no_script_or_style_from_another_host(site):
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for url in re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', text):
+            assert not re.match(r"(https?:)?//", url), (page, url)
+    assert (site / "theme/vendor/leaflet/leaflet.js").exists()
+    assert (site / "theme/vendor/leaflet.markercluster/leaflet.markercluster.js").exists()
+
+
+def test_a_place_page_shows_its_facts_links_and_correction_link(site):
+    page = read(site, "lieux/atelier-a/index.html")
+    assert "1 rue de l&#39;Atelier, 75011 Paris" in page
+    assert 'href="https://a.example.org/"' in page
+    assert "Mentorat" not in page and "Prototypage et fabrication" in page
+    assert "<strong>longue description</strong>" in page
+    assert 'href="../../partenaires/reseau-a/"' in page and 'href="../../projets/projet-x/"' in page
+    assert "https://github.com/exemple/carte/blob/main/data/places.csv?plain=1#L2" in page
+    assert 'data-lat="48.8601"' in page
+
+
+def test_a_geocoded_place_says_where_its_position_comes_from(site):
+    page = read(site, "lieux/incub-c/index.html")
+    assert "Position obtenue par géocodage" in page and 'data-lat="48.835"' in page
+
+
+def test_a_closed_place_says_so(site):
+    assert "Lieu fermé" in read(site, "lieux/cowork-b/index.html")
+
+
+def test_partner_and_project_pages_show_their_links(site):
+    partner = read(site, "partenaires/reseau-a/index.html")
+    assert 'href="../../lieux/atelier-a/"' in partner and 'href="../../projets/projet-x/"' in partner
+    project = read(site, "projets/projet-x/index.html")
+    assert "La Serre, Toulouse" in project and "pas sur la carte" in project
+    assert project.index("2018") < project.index("2020-05")
+
+
+def test_the_csv_export_is_the_validated_data(site):
+    rows = list(csv.DictReader(io.StringIO(read(site, "lieux.csv"))))
+    assert [r["id"] for r in rows] == ["atelier-a", "cowork-b", "ecole-e", "incub-c", "tiers-d"]
+    assert rows[0]["description"] == 'Un fablab, avec des "guillemets" et une virgule'
+
+
+def test_the_geojson_export_has_one_feature_per_mapped_place(site):
+    data = json.loads(read(site, "lieux.geojson"))
+    assert data["type"] == "FeatureCollection"
+    assert len(data["features"]) == 5
+    feature = data["features"][0]
+    assert feature["geometry"] == {"type": "Point", "coordinates": [2.3801, 48.8601]}
+    assert list(feature["properties"]) == list(header_columns())
+    assert "Licence Ouverte 2.0" in data["metadata"]["credit"]
+
+
+def header_columns():
+    with open(SMALL, encoding="utf-8") as handle:
+        return next(csv.reader(handle))
+
+
+def test_the_sitemap_lists_every_page(site):
+    sitemap = read(site, "sitemap.xml")
+    assert sitemap.count("<url>") == 4 + 1 + 5 + 2 + 1  # indexes, about, places, partners, project
+
+
+def test_the_about_page_credits_the_source(site):
+    assert "CGET / ANCT — base Mission Coworking 2019, Licence Ouverte 2.0" in read(site, "a-propos/index.html")
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    from conftest import build
+
+    first = build(tmp_path / "a", SMALL, cache=CACHE)
+    second = build(tmp_path / "b", SMALL, cache=CACHE)
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    for name in files:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+HOSTILE = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory, schema):
+    from conftest import build
+
+    tmp = tmp_path_factory.mktemp("hostile")
+    places = tmp / "places.csv"
+    places.write_text(
+        header(schema) + "\n"
+        + row(schema, id="hostile", nom=HOSTILE, commune="</script><b>x</b>", latitude="48.85", longitude="2.35",
+              description="{{ 7 * 7 }} {% raw %} & \u2028", structure='"><img src=x onerror=alert(1)>',
+              thematiques="<i>a</i>|b") + "\n",
+        encoding="utf-8",
+    )
+    return build(tmp / "output", places)
+
+
+def test_csv_text_is_escaped_in_html(hostile_site):
+    page = read(hostile_site, "lieux/hostile/index.html")
+    assert HOSTILE not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<img src=x" not in page and "<i>a</i>" not in page
+
+
+def test_template_syntax_in_data_is_not_evaluated(hostile_site):
+    page = read(hostile_site, "lieux/hostile/index.html")
+    assert "{{ 7 * 7 }}" in page and "49" not in page
+
+
+def test_csv_text_is_escaped_in_the_map_json(hostile_site):
+    page = read(hostile_site, "index.html")
+    assert HOSTILE not in page and "</script><b>" not in page
+    assert map_data(hostile_site)["places"][0][4] == HOSTILE
+
+
+def test_csv_text_is_escaped_in_the_directory(hostile_site):
+    assert HOSTILE not in read(hostile_site, "lieux/index.html")
+
+
+def run_invoke(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_a_build_with_data_errors_stops_with_located_messages_and_no_traceback(tmp_path, schema):
+    places = tmp_path / "places.csv"
+    places.write_text(header(schema) + "\n" + row(schema, id="Bad Id", type="bar") + "\n", encoding="utf-8")
+    done = run_invoke("build", "--places", str(places), "--output", str(tmp_path / "out"))
+    assert done.returncode == 1
+    assert f"{places}:2: id: « Bad Id »" in done.stderr
+    assert f"{places}:2: type: « bar »" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert not (tmp_path / "out" / "index.html").exists()
+
+
+def test_pelican_itself_stops_on_data_errors_without_traceback(tmp_path, schema):
+    places = tmp_path / "places.csv"
+    places.write_text(header(schema) + "\n" + row(schema, id="Bad Id") + "\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "pelican", "-s", "pelicanconf.py", "-o", str(tmp_path / "out"),
+         "-e", f'PLACES_CSV="{places}"'],
+        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "COLUMNS": "400"},
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr + done.stdout
+    assert f"{places}:2: id: « Bad Id »" in done.stderr + done.stdout

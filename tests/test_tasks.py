@@ -1,0 +1,57 @@
+"""The invoke tasks a contributor or maintainer runs: validate and import-cget."""
+
+import subprocess
+import sys
+
+from conftest import FIXTURES, ROOT, header, row
+
+
+def invoke(*args):
+    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_validate_accepts_the_project_data():
+    done = invoke("validate")
+    assert done.returncode == 0, done.stderr
+    assert "lieux valides" in done.stdout
+
+
+def test_validate_prints_every_problem_one_per_line_and_exits_1(tmp_path, schema):
+    places = tmp_path / "places.csv"
+    places.write_text(
+        "\n".join([header(schema), row(schema, id="A"), row(schema, id="b", site_web="javascript:alert(1)")]) + "\n",
+        encoding="utf-8",
+    )
+    done = invoke("validate", "--places", str(places))
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert lines[0].startswith(f"{places}:2: id: ")
+    assert lines[1].startswith(f"{places}:3: site_web: ")
+    assert "2 erreur(s)" in lines[-1]
+    assert "Traceback" not in done.stderr
+
+
+def test_validate_explains_a_spreadsheet_file(tmp_path, schema):
+    places = tmp_path / "places.csv"
+    places.write_text(header(schema).replace(",", ";") + "\n", encoding="utf-8")
+    done = invoke("validate", "--places", str(places))
+    assert done.returncode == 1
+    assert done.stderr.count("points-virgules") == 1
+
+
+def test_import_cget_writes_the_file_and_prints_its_report(tmp_path):
+    out = tmp_path / "places.csv"
+    done = invoke("import-cget", str(FIXTURES / "cget-excerpt.csv"), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "7 lieux importés" in done.stdout and "coordonnées retirées" in done.stdout
+    assert invoke("validate", "--places", str(out)).returncode == 0
+
+
+def test_the_project_data_has_the_whole_cget_import_and_the_seed_places(schema, region):
+    from lieux.loader import load_places
+
+    records = load_places(ROOT / "data" / "places.csv", schema, region).records
+    ids = {r["id"] for r in records}
+    assert len(records) >= 330
+    assert sum(1 for r in records if r["source"].startswith("CGET/ANCT Mission Coworking 2019")) == 344
+    assert {"le-cargo", "liberte-living-lab", "le-plateau-societe-generale"} <= ids

@@ -32,6 +32,7 @@ from lieux.cget import import_cget as run_import  # noqa: E402
 from lieux.cget import write_rows  # noqa: E402
 from lieux.loader import Region, load_places  # noqa: E402
 from lieux.schema import load_schema  # noqa: E402
+from lieux.schemadoc import render_into  # noqa: E402
 
 SETTINGS_FILE_BASE = "pelicanconf.py"
 SETTINGS = {}
@@ -213,3 +214,18 @@ def bench(c, sizes="1000,10000,50000", runs=3):
         print(f"{size:>8} {seconds:>19.2f} {seconds / size * 1000:>9.3f} {raw / size:>13.1f} {gz / size:>12.1f}")
     print(f"({runs} builds par taille ; carte = index.html, données des lieux comprises)")
 
+
+
+@task(name="schema-docs", help={"check": "only check that CONTRIBUTING.md is up to date"})
+def schema_docs(c, check=False):
+    """Regenerate the column reference of CONTRIBUTING.md from data/places.schema.json."""
+    path = ROOT / "CONTRIBUTING.md"
+    text = path.read_text(encoding="utf-8")
+    fresh = render_into(text, load_schema(_setting("PLACES_SCHEMA")))
+    if fresh == text:
+        print("CONTRIBUTING.md est à jour")
+    elif check:
+        raise Exit("CONTRIBUTING.md n'est plus à jour : lancez invoke schema-docs", code=1)
+    else:
+        path.write_text(fresh, encoding="utf-8")
+        print("CONTRIBUTING.md mis à jour")

@@ -55,3 +55,20 @@ def test_the_project_data_has_the_whole_cget_import_and_the_seed_places(schema, 
     assert len(records) >= 330
     assert sum(1 for r in records if r["source"].startswith("CGET/ANCT Mission Coworking 2019")) == 344
     assert {"le-cargo", "liberte-living-lab", "le-plateau-societe-generale"} <= ids
+
+
+def test_the_column_reference_of_contributing_is_up_to_date(schema):
+    from lieux.schemadoc import render_into
+
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert render_into(text, schema) == text, "CONTRIBUTING.md is stale: run invoke schema-docs"
+
+
+def test_the_column_reference_names_every_column_and_vocabulary(schema):
+    from lieux.schemadoc import columns_markdown
+
+    table = columns_markdown(schema)
+    for name in schema.names:
+        assert f"| `{name}` |" in table
+    for value in schema["type"].allowed + schema["services"].allowed:
+        assert f"| `{value}` |" in table

@@ -43,7 +43,8 @@ def columns_markdown(schema: Schema) -> str:
     for f in schema.fields:
         if not f.categories:
             continue
-        lines += ["", f"Valeurs de `{f.name}` ({f.title.lower()}) :", "", "| valeur | affichée comme |", "| --- | --- |"]
+        lines += ["", f"Valeurs de `{f.name}` ({f.title.lower()}) :", ""]
+        lines += ["| valeur | affichée comme |", "| --- | --- |"]
         lines += [f"| `{c.value}` | {_cell(c.label)} |" for c in f.categories]
     return "\n".join(lines)
 

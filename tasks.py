@@ -30,6 +30,8 @@ sys.path.insert(0, str(ROOT / "plugins"))
 from lieux import settings as places_settings  # noqa: E402
 from lieux.cget import import_cget as run_import  # noqa: E402
 from lieux.cget import write_rows  # noqa: E402
+from lieux.geocache import far_from_cache, read_cache  # noqa: E402
+from lieux.geocoder import Options, geocode_places, write_review  # noqa: E402
 from lieux.loader import Region, load_places  # noqa: E402
 from lieux.schema import load_schema  # noqa: E402
 from lieux.schemadoc import render_into  # noqa: E402
@@ -58,11 +60,17 @@ def _setting(name, settings=None):
     return places_settings.get(settings or SETTINGS, name)
 
 
-def _validate(places, settings=None):
-    """Print every problem of ``places``; return the number of errors."""
+def _load(places, settings=None):
     schema = load_schema(_setting("PLACES_SCHEMA", settings))
     region = Region.from_setting(_setting("REGION", settings))
-    result = load_places(places, schema, region)
+    return load_places(places, schema, region)
+
+
+def _validate(places, settings=None, cache=None):
+    """Print every problem of ``places`` (and of the geocoding cache); return the result."""
+    result = _load(places, settings)
+    entries, cache_problems = read_cache(cache or _setting("GEOCODE_CACHE", settings))
+    result.problems += cache_problems + far_from_cache(result.records, entries, result.path)
     for problem in result.problems:
         print(problem, file=sys.stderr)
     return result
@@ -77,10 +85,10 @@ def clean(c):
 
 
 @task
-def validate(c, places=None):
+def validate(c, places=None, cache=None):
     """Check data/places.csv (or PLACES) against the schema; exit 1 on errors."""
     places = places or _setting("PLACES_CSV")
-    result = _validate(places)
+    result = _validate(places, cache=cache)
     errors, warnings = len(result.errors), len(result.warnings)
     if errors:
         raise Exit(f"{result.path} : {errors} erreur(s), {warnings} avertissement(s)", code=1)
@@ -98,7 +106,7 @@ def build(c, places=None, cache=None, output=None, settings=None):
     settings_file = settings or CONFIG["settings_base"]
     file_settings = dict(DEFAULT_CONFIG, **get_settings_from_file(settings_file))
     places = places or _setting("PLACES_CSV", file_settings)
-    if _validate(places, file_settings).errors:
+    if _validate(places, file_settings, cache).errors:
         raise Exit(f"{places} contient des erreurs : site non construit.", code=1)
     args = ["-s", settings_file]
     if output:
@@ -109,6 +117,57 @@ def build(c, places=None, cache=None, output=None, settings=None):
     for key, value in extra.items():
         args += ["-e", f"{key}={json.dumps(value)}"]
     pelican_run(args)
+
+
+@task(help={
+    "places": "CSV of places (default: PLACES_CSV)",
+    "cache": "geocoding cache to fill (default: GEOCODE_CACHE)",
+    "provider": "ban (BAN, then Nominatim as fallback) or nominatim",
+    "geocoder_url": "send every request to this server instead (e.g. http://127.0.0.1:8080)",
+    "min_score": "results below this score are kept for review, not applied (default 0.6)",
+    "reverse": "also propose addresses for places that only have coordinates",
+    "mode": "auto (batch upload from 20 addresses), batch or single",
+    "review": "file listing the results to review (default geocode-review.csv)",
+    "retries": "retries of a failing request, with backoff (default 3)",
+})
+def geocode(c, places=None, cache=None, provider=None, geocoder_url=None, min_score=None, reverse=False,
+            mode="auto", review=None, retries=None):
+    """Geocode the places that have an address but no coordinates into the cache."""
+    from rich.progress import track
+
+    places = places or _setting("PLACES_CSV")
+    cache = cache or _setting("GEOCODE_CACHE")
+    review = review or _setting("GEOCODE_REVIEW")
+    result = _load(places)
+    if result.errors:
+        for problem in result.errors:
+            print(problem, file=sys.stderr)
+        raise Exit(f"{result.path} contient des erreurs : corrigez-les avant de géocoder.", code=1)
+    options = Options.from_setting(
+        _setting("GEOCODER"), provider=provider, min_score=min_score, mode=mode,
+        retries=None if retries is None else int(retries),
+    )
+    if geocoder_url:
+        options.pointed_at(geocoder_url)
+
+    def progress(items, total):
+        return track(items, total=total, description="Géocodage", console=None, transient=True)
+
+    try:
+        summary = geocode_places(result.records, cache, options, reverse=reverse, progress=progress)
+    except KeyboardInterrupt:
+        raise Exit(f"géocodage interrompu : les résultats déjà obtenus sont dans {cache}", code=130) from None
+    except ValueError as exc:  # a hand-edited cache with a bad row
+        raise Exit(str(exc), code=1) from None
+    for item in summary.reviews:
+        print(f"{result.path}:{item.line}: {item.place_id}: {item.reason}"
+              + (f" (« {item.label} »)" if item.label else ""), file=sys.stderr)
+    if summary.reviews:
+        write_review(review, summary.reviews)
+        print(f"{len(summary.reviews)} résultat(s) à vérifier dans {review}", file=sys.stderr)
+    if summary.failed:
+        raise Exit(summary.line(), code=1)
+    print(summary.line())
 
 
 @task

@@ -9,7 +9,6 @@ columns, and reports every change, flag and skip with its reason. Rows whose
 from __future__ import annotations
 
 import csv
-import math
 import re
 import statistics
 from collections import Counter, defaultdict
@@ -17,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .exports import csv_text
+from .geocache import distance_km
 from .model import sort_key
 from .schema import Schema
 
@@ -94,11 +94,6 @@ def clean_url(text: str) -> str:
     if DOMAIN.match(text):
         return "http://" + text
     return ""
-
-
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat = math.radians((a[0] + b[0]) / 2)
-    return math.hypot((a[1] - b[1]) * 111.32 * math.cos(lat), (a[0] - b[0]) * 110.57)
 
 
 def _ids(rows: list[dict[str, str]], taken: set[str]) -> dict[str, str]:
@@ -194,7 +189,7 @@ def import_cget(
             peers = [p for i, p in by_postcode.get(postcode, []) if i != cget_id]
             point = (float(lat), float(lon))
             distance = (
-                _km(point, (statistics.median(p[0] for p in peers), statistics.median(p[1] for p in peers)))
+                distance_km(point, (statistics.median(p[0] for p in peers), statistics.median(p[1] for p in peers)))
                 if len(peers) >= 2
                 else None
             )

@@ -19,7 +19,8 @@ from pelican.generators import Generator
 
 from .carte import build_map
 from .exports import places_csv, places_geojson
-from .geocache import locate, read_cache
+from .geocache import far_from_cache, locate, read_cache
+from .geocoder import Options, geocode_places
 from .loader import Region, display_path, load_places
 from .model import Document, Site, Urls, build_site
 from .schema import load_schema
@@ -62,11 +63,16 @@ class PlacesGenerator(Generator):
                 "(invoke validate les liste toutes)"
             )
 
-        cache, cache_problems = read_cache(_setting(settings, "GEOCODE_CACHE"))
+        cache_path = _setting(settings, "GEOCODE_CACHE")
+        if _setting(settings, "GEOCODE_ON_BUILD"):
+            self._geocode(result.records, cache_path)
+        cache, cache_problems = read_cache(cache_path)
         for problem in cache_problems:
             logger.error("%s", problem)
         if cache_problems:
             raise PlacesDataError("le cache de géocodage contient des lignes invalides")
+        for problem in far_from_cache(result.records, cache, result.path):
+            logger.warning("%s", problem)
         locations = locate(result.records, cache, region)
 
         urls = Urls(
@@ -91,6 +97,11 @@ class PlacesGenerator(Generator):
             )
         self.context["places_site"] = self.site
         self.context["places_region"] = region
+
+    def _geocode(self, records: list, cache_path: str) -> None:
+        """Only with GEOCODE_ON_BUILD = True: fill the cache before locating the places."""
+        summary = geocode_places(records, cache_path, Options.from_setting(_setting(self.settings, "GEOCODER")))
+        logger.warning("%s", summary.line())
 
     def _edit_url(self) -> str:
         repo = self.settings.get("REPO_URL", "")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import math
 import os
 import re
 import unicodedata
@@ -181,3 +182,35 @@ def locate(
                 continue
             located[record["id"]] = Location(entry.latitude, entry.longitude, "geocache", entry.label)
     return located
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance between two (latitude, longitude) points, in kilometres."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def far_from_cache(
+    records: Iterable[Record], cache: Mapping[str, CacheEntry], where: str, max_km: float = 2.0
+) -> list[Problem]:
+    """Warnings for places whose own coordinates lie far from the geocoded point of their address."""
+    problems = []
+    for record in records:
+        lat, lon = record["latitude"], record["longitude"]
+        entry = cache.get(address_query(record.values) or "")
+        if lat is None or entry is None or entry.latitude is None or entry.longitude is None:
+            continue
+        km = distance_km((lat, lon), (entry.latitude, entry.longitude))
+        if km > max_km:
+            problems.append(
+                Problem(
+                    where,
+                    record.line,
+                    "latitude",
+                    f"à {km:.1f} km du résultat du géocodage de son adresse (« {entry.label} ») : "
+                    "vérifiez les coordonnées ou l'adresse",
+                    "warning",
+                )
+            )
+    return problems

@@ -20,6 +20,20 @@ REGION = {
     },
 }
 
+# Geocoding (invoke geocode). The build never calls a geocoder unless GEOCODE_ON_BUILD is True.
+GEOCODE_ON_BUILD = False
+GEOCODER = {
+    "provider": "ban",  # BAN first, Nominatim as fallback; or "nominatim"
+    # The BAN moved from api-adresse.data.gouv.fr (closed January 2026) to the IGN Géoplateforme.
+    "ban_url": "https://data.geopf.fr/geocodage",
+    "nominatim_url": "https://nominatim.openstreetmap.org",
+    "user_agent": "lieux-innovation-idf/1.0 (carte des lieux d'innovation d'Île-de-France)",
+    "min_score": 0.6,
+    "timeout": 10,
+    "retries": 3,
+}
+GEOCODE_REVIEW = "geocode-review.csv"
+
 # "Proposer une correction" links to the place's line of the CSV on the repository.
 REPO_URL = ""
 REPO_BRANCH = "main"

@@ -288,3 +288,33 @@ def schema_docs(c, check=False):
     else:
         path.write_text(fresh, encoding="utf-8")
         print("CONTRIBUTING.md mis à jour")
+
+
+@task(name="bench-geocode", help={
+    "count": "number of distinct addresses (default 1000)",
+    "latency": "seconds the fake service waits before each answer (default 0.02)",
+    "runs": "runs per mode; the median is printed (default 3)",
+})
+def bench_geocode(c, count=1000, latency=0.02, runs=3):
+    """Geocode COUNT addresses against the local fake service: batch upload versus one by one."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from fakegeo import Address, FakeGeocoder
+    from lieux.loader import Record
+
+    count, latency = int(count), float(latency)
+    addresses = [Address(f"{i + 1} rue du Banc d'Essai", f"750{i % 20 + 1:02d}", "Paris",
+                         48.82 + (i % 100) * 0.0008, 2.28 + (i // 100) * 0.01) for i in range(count)]
+    records = [Record(i + 2, {"id": f"lieu-{i}", "adresse": a.adresse, "code_postal": a.code_postal,
+                              "commune": a.commune, "latitude": None, "longitude": None})
+               for i, a in enumerate(addresses)]
+    print(f"{count} adresses, latence injectée {latency * 1000:.0f} ms par réponse, BAN limitée à 50 requêtes/s")
+    print(f"{'mode':>10} {'requêtes':>9} {'secondes (médiane)':>19} {'trouvées':>9}")
+    for mode in ("batch", "single"):
+        times = []
+        for _ in range(int(runs)):
+            with FakeGeocoder(addresses, latency=latency) as fake, tempfile.TemporaryDirectory() as tmp:
+                options = Options(mode=mode, today="2026-01-01").pointed_at(fake.url)
+                start = time.perf_counter()
+                summary = geocode_places(records, Path(tmp) / "cache.csv", options)
+                times.append(time.perf_counter() - start)
+        print(f"{mode:>10} {len(fake.requests):>9} {statistics.median(times):>19.2f} {summary.found:>9}")

@@ -152,6 +152,7 @@ class FakeGeocoder:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out at once, no 40 ms delayed ACK
 
             def log_message(self, *args: object) -> None:
                 pass

@@ -28,8 +28,11 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
 from lieux import settings as places_settings  # noqa: E402
+from lieux.canonical import NotFixable, fix_text  # noqa: E402
 from lieux.cget import import_cget as run_import  # noqa: E402
 from lieux.cget import write_rows  # noqa: E402
+from lieux.diffplaces import diff_places, to_markdown  # noqa: E402
+from lieux.duplicates import find_duplicates  # noqa: E402
 from lieux.geocache import far_from_cache, read_cache  # noqa: E402
 from lieux.geocoder import Options, geocode_places, write_review  # noqa: E402
 from lieux.loader import Region, load_places  # noqa: E402
@@ -66,13 +69,16 @@ def _load(places, settings=None):
     return load_places(places, schema, region)
 
 
-def _validate(places, settings=None, cache=None):
+def _validate(places, settings=None, cache=None, style="human"):
     """Print every problem of ``places`` (and of the geocoding cache); return the result."""
     result = _load(places, settings)
     entries, cache_problems = read_cache(cache or _setting("GEOCODE_CACHE", settings))
     result.problems += cache_problems + far_from_cache(result.records, entries, result.path)
+    result.problems += find_duplicates(result.records, result.path)
+    # Annotations go to standard output, where GitHub Actions reads workflow commands.
+    stream = sys.stdout if style == "github" else sys.stderr
     for problem in result.problems:
-        print(problem, file=sys.stderr)
+        print(problem.format(style), file=stream)
     return result
 
 
@@ -84,11 +90,15 @@ def clean(c):
         os.makedirs(CONFIG["deploy_path"])
 
 
-@task
-def validate(c, places=None, cache=None):
+@task(help={
+    "places": "CSV of places (default: PLACES_CSV)",
+    "cache": "geocoding cache (default: GEOCODE_CACHE)",
+    "format": "human (PATH:LINE: column: message) or github (annotations for GitHub Actions)",
+})
+def validate(c, places=None, cache=None, format="human"):  # noqa: A002 - the option's name
     """Check data/places.csv (or PLACES) against the schema; exit 1 on errors."""
     places = places or _setting("PLACES_CSV")
-    result = _validate(places, cache=cache)
+    result = _validate(places, cache=cache, style=format)
     errors, warnings = len(result.errors), len(result.warnings)
     if errors:
         raise Exit(f"{result.path} : {errors} erreur(s), {warnings} avertissement(s)", code=1)
@@ -168,6 +178,55 @@ def geocode(c, places=None, cache=None, provider=None, geocoder_url=None, min_sc
     if summary.failed:
         raise Exit(summary.line(), code=1)
     print(summary.line())
+
+
+@task(name="fix-csv", help={"path": "the CSV file to rewrite, e.g. data/places.csv"})
+def fix_csv(c, path):
+    """Rewrite the CSV in its canonical form (UTF-8, commas, LF, schema order) without changing values."""
+    path = Path(path)
+    schema = load_schema(_setting("PLACES_SCHEMA"))
+    try:
+        fixed, reasons = fix_text(path.read_bytes(), schema.names)
+    except NotFixable as exc:
+        raise Exit(f"{path} : impossible de le réécrire automatiquement : {exc}", code=1) from None
+    if not reasons:
+        print(f"{path} est déjà sous sa forme canonique")
+        return
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(fixed, encoding="utf-8", newline="")
+    os.replace(tmp, path)
+    print(f"{path} réécrit : " + " ; ".join(reasons) + ". Aucune valeur n'a changé.")
+
+
+def _git(*args, cwd=ROOT):
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True)
+
+
+@task(name="diff-places", help={
+    "base": "git reference to compare with (default: the merge base with main)",
+    "places": "file to compare (default: data/places.csv, in the working tree)",
+})
+def diff_places_task(c, base=None, places=None):
+    """Print, as Markdown, the places added, removed and modified since BASE."""
+    path = Path(places or _setting("PLACES_CSV")).resolve()
+    top = _git("rev-parse", "--show-toplevel", cwd=path.parent)
+    if top.returncode != 0:
+        raise Exit(f"{path} n'est pas dans un dépôt git", code=1)
+    repo = Path(top.stdout.decode().strip())
+    relative = path.relative_to(repo).as_posix()
+    if not base:
+        for candidate in ("origin/main", "main"):
+            found = _git("merge-base", "HEAD", candidate, cwd=repo)
+            if found.returncode == 0:
+                base = found.stdout.decode().strip()
+                break
+        else:
+            raise Exit("aucune branche main trouvée : précisez --base", code=1)
+    if _git("rev-parse", "--verify", "--quiet", f"{base}^{{commit}}", cwd=repo).returncode != 0:
+        raise Exit(f"référence git inconnue : {base}", code=1)
+    old = _git("show", f"{base}:{relative}", cwd=repo)
+    before = old.stdout if old.returncode == 0 else b""  # the file did not exist yet
+    print(to_markdown(diff_places(before, path.read_bytes()), base), end="")
 
 
 @task

@@ -2,6 +2,7 @@
 
 import functools
 import http.server
+import os
 import re
 import shutil
 import threading
@@ -11,8 +12,9 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import ROOT, build, header, png, row
 
-CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", shutil.which("chromium") or "") if p and Path(p).exists()),
-                None)
+# Debian's chromium (/usr/bin/chromium is a wrapper script), or the browser named by $CHROMIUM.
+CHROMIUM = next((p for p in (os.environ.get("CHROMIUM", ""), "/usr/lib/chromium/chromium",
+                             shutil.which("chromium") or "") if p and Path(p).exists()), None)
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it): browser tests skipped"
 )

@@ -188,13 +188,13 @@ def test_a_semicolon_file_gets_one_clear_message(schema, region, write_csv):
     assert "points-virgules" in message
 
 
-def test_a_byte_order_mark_gets_one_clear_message(schema, region, write_csv):
+def test_a_byte_order_mark_gets_one_clear_warning(schema, region, write_csv):
     text = header(schema) + "\n" + row(schema) + "\n"
     result, found = problems(schema, region, write_csv, raw=b"\xef\xbb\xbf" + text.encode())
     line, column, message = only(found)
     assert (line, column) == (1, "fichier")
-    assert "BOM" in message
-    assert len(result.records) == 1  # the rest of the file is still checked
+    assert "marque d'ordre des octets (BOM)" in message and "invoke fix-csv" in message
+    assert result.errors == [] and len(result.records) == 1  # the rest of the file is still checked
 
 
 def test_a_windows_1252_file_gets_one_clear_message(schema, region, write_csv):
@@ -202,13 +202,31 @@ def test_a_windows_1252_file_gets_one_clear_message(schema, region, write_csv):
     _, found = problems(schema, region, write_csv, raw=text.encode("cp1252"))
     line, column, message = only(found)
     assert (line, column) == (2, "fichier")
-    assert "Windows-1252" in message
+    assert "Windows-1252" in message and "invoke fix-csv" in message
 
 
-def test_windows_line_endings_are_read(schema, region, write_csv):
+def test_windows_line_endings_are_read_and_reported_as_not_canonical(schema, region, write_csv):
     text = header(schema) + "\r\n" + row(schema) + "\r\n"
     result, found = problems(schema, region, write_csv, raw=text.encode())
-    assert found == [] and len(result.records) == 1
+    assert len(result.records) == 1 and result.errors == []
+    assert "fins de ligne Windows (CRLF)" in only(found)[2]
+
+
+def test_a_valid_file_with_extra_quotes_is_reported_as_not_canonical(schema, region, write_csv):
+    text = header(schema) + "\n" + row(schema).replace("Lieu test", '"Lieu test"') + "\n"
+    result, found = problems(schema, region, write_csv, raw=text)
+    assert result.errors == [] and result.warnings[0].severity == "warning"
+    assert "guillemets superflus" in only(found)[2]
+
+
+def test_columns_in_another_order_are_read_and_reported(schema, region, write_csv):
+    names = list(schema.names)
+    names[1], names[2] = names[2], names[1]
+    line = row(schema).split(",")
+    line[1], line[2] = line[2], line[1]
+    result, found = problems(schema, region, write_csv, raw=",".join(names) + "\n" + ",".join(line) + "\n")
+    assert result.records[0]["nom"] == "Lieu test"
+    assert "autre ordre" in only(found)[2]
 
 
 def test_a_missing_file_is_a_problem_not_a_crash(schema, region, tmp_path):

@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .exports import csv_text
+from .canonical import csv_text
 from .geocache import distance_km
 from .model import sort_key
 from .schema import Schema

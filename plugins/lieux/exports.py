@@ -7,23 +7,12 @@ Both are sorted by id so that the same data always gives the same bytes.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Iterable
 from typing import Any
 
+from .canonical import csv_text
 from .model import Place
 from .schema import Schema
-
-
-def csv_text(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
-    """CSV in the project's canonical form: UTF-8, commas, LF, minimal quoting."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
 
 
 def places_csv(places: list[Place], schema: Schema) -> str:

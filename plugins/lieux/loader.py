@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .canonical import canonical_text, differences, sniff
 from .schema import Field, Schema
 
-UTF8_BOM = b"\xef\xbb\xbf"
 ADDRESS_FIELDS = ("adresse", "code_postal", "commune")
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -43,6 +43,22 @@ class Problem:
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
+
+    def format(self, style: str = "human") -> str:
+        """``PATH:LINE: column: message``, or a GitHub Actions annotation for ``style="github"``."""
+        if style == "human":
+            return str(self)
+        if style != "github":
+            raise ValueError(f"unknown format {style!r}")
+
+        def data(text: str) -> str:
+            return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+        def prop(text: str) -> str:
+            return data(text).replace(":", "%3A").replace(",", "%2C")
+
+        line = f",line={self.line}" if self.line > 0 else ""
+        return f"::{self.severity} file={prop(self.path)}{line},title={prop(self.column)}::{data(self.message)}"
 
 
 @dataclass(frozen=True)
@@ -113,47 +129,13 @@ def display_path(path: str | os.PathLike[str]) -> str:
 # --- reading ------------------------------------------------------------------
 
 
-def _decode(raw: bytes, where: str, problems: list[Problem]) -> str | None:
-    if raw.startswith(UTF8_BOM):
-        problems.append(
-            Problem(
-                where,
-                1,
-                "fichier",
-                "le fichier commence par une marque d'ordre des octets (BOM), ajoutée par "
-                "Excel ou LibreOffice à l'enregistrement en « CSV UTF-8 » ; elle est "
-                "ignorée ici mais doit être retirée (invoke fix-csv).",
-            )
-        )
-        raw = raw[len(UTF8_BOM) :]
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.append(
-            Problem(
-                where,
-                line,
-                "fichier",
-                "le fichier n'est pas encodé en UTF-8 : il a sans doute été enregistré par "
-                "un tableur en Windows-1252 (« CSV » simple d'Excel). Enregistrez-le en "
-                "« CSV UTF-8 » ou lancez invoke fix-csv.",
-            )
-        )
-        return None
-
-
-def _uses_semicolons(header_line: str) -> bool:
-    return header_line.count(";") > header_line.count(",")
-
-
 def read_rows(
     path: str | os.PathLike[str], problems: list[Problem]
-) -> tuple[list[str], list[tuple[int, list[str]]]] | None:
+) -> tuple[list[str], list[tuple[int, list[str]]], bytes] | None:
     """Read the raw header and rows of ``path`` with their physical line numbers.
 
     Returns ``None`` (after recording one clear problem) when the file cannot be
-    read as a comma-separated UTF-8 file at all.
+    read as a comma-separated UTF-8 file at all, as when a spreadsheet saved it.
     """
     where = display_path(path)
     try:
@@ -161,26 +143,35 @@ def read_rows(
     except OSError as exc:
         problems.append(Problem(where, 0, "fichier", f"lecture impossible : {exc.strerror}"))
         return None
-    text = _decode(raw, where, problems)
-    if text is None:
+    sniffed = sniff(raw)
+    if sniffed.encoding != "utf-8":
+        problems.append(
+            Problem(
+                where,
+                sniffed.bad_byte_line,
+                "fichier",
+                "le fichier n'est pas encodé en UTF-8 : un tableur l'a enregistré en Windows-1252 "
+                f"(« CSV » simple d'Excel). Lancez « invoke fix-csv {where} », ou enregistrez-le en "
+                "« CSV UTF-8 ».",
+            )
+        )
         return None
-    if not text.strip():
+    if not sniffed.text.strip():
         problems.append(Problem(where, 1, "fichier", "le fichier est vide"))
         return None
-    first_line = text.split("\n", 1)[0]
-    if _uses_semicolons(first_line):
+    if sniffed.delimiter != ",":
         problems.append(
             Problem(
                 where,
                 1,
                 "fichier",
-                "les colonnes sont séparées par des points-virgules : le fichier a été "
-                "enregistré par un tableur en réglage français. Les colonnes doivent être "
-                "séparées par des virgules (invoke fix-csv le convertit).",
+                "les colonnes sont séparées par des points-virgules : un tableur réglé en français "
+                f"l'a enregistré ainsi. Lancez « invoke fix-csv {where} », qui remet des virgules "
+                "sans changer aucune valeur.",
             )
         )
         return None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    reader = csv.reader(io.StringIO(sniffed.text, newline=""), strict=False)
     rows: list[tuple[int, list[str]]] = []
     last_line = 0
     header: list[str] | None = None
@@ -199,7 +190,7 @@ def read_rows(
     if header is None:
         problems.append(Problem(where, 1, "fichier", "le fichier est vide"))
         return None
-    return header, rows
+    return header, rows, raw
 
 
 # --- validation of one value ----------------------------------------------------
@@ -413,7 +404,21 @@ def load_places(
     where = display_path(path)
     if read is None:
         return LoadResult(where, problems=problems)
-    header, rows = read
+    header, rows, raw = read
     result = validate_rows(header, rows, schema, where, region)
     result.problems[:0] = problems
+    if not result.errors:
+        fixed = canonical_text(header, [cells for _, cells in rows], schema.names)
+        reasons = differences(raw, sniff(raw), header, fixed, schema.names)
+        if reasons:
+            result.problems.append(
+                Problem(
+                    where,
+                    1,
+                    "fichier",
+                    f"le fichier est valide mais pas sous sa forme canonique ({' ; '.join(reasons)}) : "
+                    f"lancez « invoke fix-csv {where} », qui le réécrit sans changer aucune valeur",
+                    "warning",
+                )
+            )
     return result

@@ -139,7 +139,10 @@ def test_the_directory_filters_live(real_site, visit):
     assert v.page.locator("output[name=count]").text_content() == "1 lieu"
     v.page.fill("input[name=q]", "")
     v.page.select_option("select[name=dep]", "77")
-    assert 0 < v.page.locator(".place-list li:visible").count() < 50
+    in_77 = v.page.locator(".place-list li:visible").count()
+    assert 0 < in_77 < 50
+    v.page.select_option("select[name=service]", "prototypage")
+    assert 0 < v.page.locator(".place-list li:visible").count() < in_77
     assert v.errors == []
 
 

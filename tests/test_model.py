@@ -113,3 +113,9 @@ def test_the_correction_link_points_to_the_line(site):
 def test_a_closed_place_says_so(site):
     place = by_id(site, "cowork-b")
     assert place.is_closed and place.status_label == "Fermé"
+
+
+def test_update_dates_read_as_french_text(site):
+    assert by_id(site, "atelier-a").date_maj_text == "du 15 janvier 2024"
+    assert by_id(site, "ecole-e").date_maj_text == "de juin 2024"
+    assert by_id(site, "cowork-b").date_maj_text == "de 2024"

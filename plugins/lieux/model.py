@@ -36,6 +36,20 @@ MILESTONE = re.compile(r"^\s*(\d{4}(?:-\d{2}){0,2})\s*:\s*(.+?)\s*$")
 UNKNOWN_DEPARTEMENT = "non renseigné"
 
 
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre")
+
+
+def french_date(iso: str) -> str:
+    """« 2019 » → « de 2019 », « 2026-11 » → « de novembre 2026 », « 2024-01-15 » → « du 15 janvier 2024 »."""
+    parts = iso.split("-")
+    if len(parts) == 3:
+        return f"du {int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    if len(parts) == 2:
+        return f"de {MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return f"de {iso}" if iso else ""
+
+
 def sort_key(text: str) -> str:
     """Accent- and case-insensitive key, so « Écoles » sorts among the E."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -115,6 +129,10 @@ class Place:
         return self.record["statut"] == "ferme"
 
     @property
+    def date_maj_text(self) -> str:
+        return french_date(self.date_maj or "")
+
+    @property
     def search_text(self) -> str:
         """What the directory's live filter matches: names, place, themes, services."""
         parts = [self.nom, self.commune or "", self.structure or "", self.type_label,
@@ -191,6 +209,7 @@ class Site:
     projects: list[Project]
     types: list[TypeGroup]
     departements: list[tuple[str, str, int]]
+    services: list[tuple[str, str, int]]
     problems: list[Problem]
 
     @property
@@ -405,7 +424,11 @@ def build_site(
     if counts[""]:
         departements.append(("", UNKNOWN_DEPARTEMENT, counts[""]))
 
+    services = [(c.value, c.label, sum(1 for p in places if c.value in p.services))
+                for c in schema["services"].categories]
+
     return Site(
+        services=services,
         places=places,
         partners=sorted(partners.values(), key=lambda p: sort_key(p.title)),
         projects=sorted(projects, key=lambda p: sort_key(p.title)),

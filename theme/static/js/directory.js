@@ -1,4 +1,4 @@
-/* Live filtering of the directory by text, type and département.
+/* Live filtering of the directory by text, type, département and service.
  * The page works without it: this only reveals the form and hides rows. */
 (function () {
   "use strict";
@@ -18,11 +18,13 @@
     var words = normalise(form.elements.q.value).split(/\s+/).filter(Boolean);
     var type = form.elements.type.value;
     var dep = form.elements.dep.value;
+    var service = form.elements.service.value;
     var shown = 0;
     items.forEach(function (item) {
       var text = item.getAttribute("data-search");
       var ok = (!type || item.getAttribute("data-type") === type) &&
         (!dep || item.getAttribute("data-dep") === dep) &&
+        (!service || item.getAttribute("data-services").split(" ").indexOf(service) !== -1) &&
         words.every(function (word) { return text.indexOf(word) !== -1; });
       item.hidden = !ok;
       if (ok) shown += 1;

@@ -42,40 +42,12 @@ CACHE_CONTENT = False
 PLACES_CSV = str(ROOT / "data" / "places.csv")
 PLACES_SCHEMA = str(ROOT / "data" / "places.schema.json")
 GEOCODE_CACHE = str(ROOT / "data" / "geocache.csv")
-REGION = {
-    "name": "Île-de-France",
-    "bounds": [[48.12, 1.44], [49.24, 3.56]],
-    "departements": {
-        "75": "Paris",
-        "77": "Seine-et-Marne",
-        "78": "Yvelines",
-        "91": "Essonne",
-        "92": "Hauts-de-Seine",
-        "93": "Seine-Saint-Denis",
-        "94": "Val-de-Marne",
-        "95": "Val-d'Oise",
-    },
-}
+# REGION (Île-de-France: bounds and départements), MAP_TILES (OpenStreetMap) and the other
+# settings of the plugin keep their defaults from plugins/lieux/settings.py unless set here.
 # Where "Proposer une correction" sends readers; GitHub Actions sets GITHUB_REPOSITORY.
 REPO_URL = "https://github.com/" + os.environ.get("GITHUB_REPOSITORY", "lieux-innovation-idf/carte")
 REPO_BRANCH = "main"
-MAP_TILES = {
-    "name": "OpenStreetMap",
-    "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-    "attribution": (
-        '&copy; <a href="https://www.openstreetmap.org/copyright">'
-        "les contributeurs d'OpenStreetMap</a>"
-    ),
-    "min_zoom": 7,
-    "max_zoom": 19,
-}
-VENDOR_ASSETS = {
-    "vendor/leaflet": (str(ROOT / "node_modules/leaflet/dist"), ["leaflet.js", "leaflet.css", "images/*.png"]),
-    "vendor/leaflet.markercluster": (
-        str(ROOT / "node_modules/leaflet.markercluster/dist"),
-        ["leaflet.markercluster.js", "MarkerCluster.css", "MarkerCluster.Default.css"],
-    ),
-}
+NODE_MODULES = str(ROOT / "node_modules")
 
 # Every value is HTML-escaped in templates; markdown bodies are marked |safe there.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}

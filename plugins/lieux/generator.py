@@ -201,8 +201,9 @@ class PlacesGenerator(Generator):
 
     def _copy_vendor_assets(self, out: Path) -> None:
         static_dir = out / self.settings.get("THEME_STATIC_DIR", "theme")
+        node_modules = Path(_setting(self.settings, "NODE_MODULES"))
         for target, (source, patterns) in sorted(_setting(self.settings, "VENDOR_ASSETS").items()):
-            source = Path(source)
+            source = node_modules / source
             if not source.is_dir():
                 raise PlacesDataError(
                     f"{source} manque : les bibliothèques JavaScript ne sont pas installées "

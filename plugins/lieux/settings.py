@@ -77,15 +77,16 @@ DATA_SOURCE = {
     "source_url": "https://github.com/anct-carto/mission_coworking",
 }
 
-# JavaScript and CSS installed by npm (package.json), copied under THEME_STATIC_DIR.
+# JavaScript and CSS installed by npm (package.json), copied under THEME_STATIC_DIR:
+# {target folder: (folder inside NODE_MODULES, [files])}.
+NODE_MODULES = "node_modules"
 VENDOR_ASSETS = {
-    "vendor/leaflet": ("node_modules/leaflet/dist", ["leaflet.js", "leaflet.css", "images/*.png"]),
+    "vendor/leaflet": ("leaflet/dist", ["leaflet.js", "leaflet.css", "images/*.png"]),
     "vendor/leaflet.markercluster": (
-        "node_modules/leaflet.markercluster/dist",
+        "leaflet.markercluster/dist",
         ["leaflet.markercluster.js", "MarkerCluster.css", "MarkerCluster.Default.css"],
     ),
 }
-
 
 def get(settings: dict, name: str):  # noqa: ANN201 - any setting's value
     """The value of setting ``name``: from ``settings`` if set there, else the default above."""

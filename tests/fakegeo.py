@@ -129,14 +129,12 @@ class FakeGeocoder:
                  "result_citycode", "result_status"]
         writer = csv.DictWriter(out, fieldnames=[*(rows[0].keys() if rows else []), *extra], lineterminator="\n")
         writer.writeheader()
+        index: dict[tuple[str, str], Address] = {}
+        for a in self.addresses.values():
+            index[(normalise(f"{a.adresse} {a.commune}"), a.code_postal if postcode_column else "")] = a
         for row in rows:
             wanted = normalise(" ".join(row[c] for c in columns))
-            found = next(
-                (a for a in self.addresses.values()
-                 if normalise(f"{a.adresse} {a.commune}") == wanted
-                 and (not postcode_column or a.code_postal == row[postcode_column])),
-                None,
-            )
+            found = index.get((wanted, row[postcode_column] if postcode_column else ""))
             result = dict.fromkeys(extra, "")
             if found:
                 result.update(latitude=found.lat, longitude=found.lon, result_label=found.label,

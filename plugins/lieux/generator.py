@@ -20,7 +20,6 @@ from pelican.generators import Generator
 from .carte import build_map
 from .exports import places_csv, places_geojson
 from .geocache import far_from_cache, locate, read_cache
-from .geocoder import Options, geocode_places
 from .loader import Region, display_path, load_places
 from .model import Document, Site, Urls, build_site
 from .schema import load_schema
@@ -100,6 +99,8 @@ class PlacesGenerator(Generator):
 
     def _geocode(self, records: list, cache_path: str) -> None:
         """Only with GEOCODE_ON_BUILD = True: fill the cache before locating the places."""
+        from .geocoder import Options, geocode_places  # network code, loaded only when asked for
+
         summary = geocode_places(records, cache_path, Options.from_setting(_setting(self.settings, "GEOCODER")))
         logger.warning("%s", summary.line())
 

@@ -339,8 +339,9 @@ class CacheAppender:
             self.handle.write("\n")
         self.writer = csv.DictWriter(self.handle, fieldnames=CACHE_COLUMNS, lineterminator="\n")
 
-    def add(self, entry: CacheEntry) -> None:
-        self.writer.writerow(entry.as_row())
+    def add(self, entries: list[CacheEntry]) -> None:
+        """Write the results that arrived together (one address, or one batch), then sync once."""
+        self.writer.writerows(entry.as_row() for entry in entries)
         self.handle.flush()
         os.fsync(self.handle.fileno())
 
@@ -406,8 +407,8 @@ def geocode_places(
                     summary.reviews += [Review(line, pid, f"échec : {exc}", target.query)
                                         for line, pid in zip(target.lines, target.ids, strict=True)]
                 continue
+            appender.add(entries)
             for target, entry in zip(chunk, entries, strict=True):
-                appender.add(entry)
                 cache[entry.query] = entry
                 _record(summary, target, entry, options.min_score)
                 if on_result:

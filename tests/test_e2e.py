@@ -97,8 +97,9 @@ def shown_places(page):
 
 def test_the_map_shows_every_mapped_place_in_clusters(real_site, visit):
     v = visit(real_site + "/")
-    v.page.wait_for_selector(".marker-cluster")
+    v.page.wait_for_selector(".folium-map[data-loaded]")
     mapped = int(v.page.get_attribute(".folium-map", "data-places"))
+    assert int(v.page.get_attribute(".folium-map", "data-loaded")) == mapped
     assert mapped >= 330
     assert shown_places(v.page) == mapped
     assert v.errors == []
@@ -107,7 +108,7 @@ def test_the_map_shows_every_mapped_place_in_clusters(real_site, visit):
 
 def test_a_popup_link_leads_to_the_place_page(real_site, visit):
     v = visit(real_site + "/")
-    v.page.wait_for_selector(".marker-cluster")
+    v.page.wait_for_selector(".folium-map[data-loaded]")
     v.page.locator(".leaflet-marker-pane .place-marker").first.click()
     title = v.page.locator(".place-popup-title")
     title.wait_for()
@@ -122,7 +123,7 @@ def test_a_popup_link_leads_to_the_place_page(real_site, visit):
 
 def test_the_legend_hides_and_shows_a_type(real_site, visit):
     v = visit(real_site + "/")
-    v.page.wait_for_selector(".marker-cluster")
+    v.page.wait_for_selector(".folium-map[data-loaded]")
     total = shown_places(v.page)
     box = v.page.get_by_role("checkbox", name=re.compile("^Coworking"))
     coworkings = int(re.search(r"\((\d+)\)", box.locator("xpath=..").text_content()).group(1))

@@ -75,26 +75,38 @@
     var base = script.getAttribute("data-base") || "";
     var icons = data.types.map(function (type) { return icon(type.color); });
     var byType = data.types.map(function () { return []; });
+    var container = map.getContainer();
     var cluster = L.markerClusterGroup({
       chunkedLoading: true,
+      chunkProgress: function (done, total) {
+        if (done === total) container.setAttribute("data-loaded", String(total));
+      },
       showCoverageOnHover: false,
       maxClusterRadius: 50
     });
-    data.places.forEach(function (place) {
-      var type = data.types[place[2]];
-      var href = base + data.placeUrl.replace("{id}", place[3]);
+    var all = new Array(data.places.length);
+    data.places.forEach(function (place, index) {
       var marker = L.marker([place[0], place[1]], {
         icon: icons[place[2]],
         title: place[4],
-        alt: place[4]
+        alt: place[4],
+        place: index
       });
-      marker.bindPopup(function () { return popup(place, type, href); }, { maxWidth: 280 });
       byType[place[2]].push(marker);
+      all[index] = marker;
     });
-    byType.forEach(function (markers) { cluster.addLayers(markers); });
+    // One popup for the whole layer, filled on click: no closure per marker.
+    var shared = L.popup({ maxWidth: 280, offset: [0, -8] });
+    cluster.on("click", function (event) {
+      var place = data.places[event.layer.options.place];
+      var href = base + data.placeUrl.replace("{id}", place[3]);
+      shared.setLatLng(event.layer.getLatLng()).setContent(popup(place, data.types[place[2]], href)).openOn(map);
+    });
+    // On the map first: with chunkedLoading the clusters then appear while the rest is added.
     map.addLayer(cluster);
+    cluster.addLayers(all);
     legend(map, data, cluster, byType);
-    map.getContainer().setAttribute("data-places", String(data.places.length));
+    container.setAttribute("data-places", String(data.places.length));
     return cluster;
   }
 

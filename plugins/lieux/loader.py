@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .canonical import canonical_text, differences, sniff
+from .canonical import Sniffed, canonical_text, differences, sniff
 from .schema import Field, Schema
 
 ADDRESS_FIELDS = ("adresse", "code_postal", "commune")
@@ -131,7 +131,7 @@ def display_path(path: str | os.PathLike[str]) -> str:
 
 def read_rows(
     path: str | os.PathLike[str], problems: list[Problem]
-) -> tuple[list[str], list[tuple[int, list[str]]], bytes] | None:
+) -> tuple[list[str], list[tuple[int, list[str]]], bytes, Sniffed] | None:
     """Read the raw header and rows of ``path`` with their physical line numbers.
 
     Returns ``None`` (after recording one clear problem) when the file cannot be
@@ -190,7 +190,7 @@ def read_rows(
     if header is None:
         problems.append(Problem(where, 1, "fichier", "le fichier est vide"))
         return None
-    return header, rows, raw
+    return header, rows, raw, sniffed
 
 
 # --- validation of one value ----------------------------------------------------
@@ -404,12 +404,12 @@ def load_places(
     where = display_path(path)
     if read is None:
         return LoadResult(where, problems=problems)
-    header, rows, raw = read
+    header, rows, raw, sniffed = read
     result = validate_rows(header, rows, schema, where, region)
     result.problems[:0] = problems
     if not result.errors:
         fixed = canonical_text(header, [cells for _, cells in rows], schema.names)
-        reasons = differences(raw, sniff(raw), header, fixed, schema.names)
+        reasons = differences(raw, sniffed, header, fixed, schema.names)
         if reasons:
             result.problems.append(
                 Problem(

@@ -1,9 +1,6 @@
 """Pelican settings for development: ``invoke build`` / ``make build``."""
 
 import os
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent
 
 AUTHOR = "Contributeurs de la carte des lieux d'innovation"
 SITENAME = "Lieux d'innovation en Île-de-France"
@@ -38,16 +35,12 @@ AUTHOR_FEED_RSS = None
 DEFAULT_PAGINATION = False
 CACHE_CONTENT = False
 
-# --- the "lieux" plugin (defaults in plugins/lieux/settings.py) ---------------
-PLACES_CSV = str(ROOT / "data" / "places.csv")
-PLACES_SCHEMA = str(ROOT / "data" / "places.schema.json")
-GEOCODE_CACHE = str(ROOT / "data" / "geocache.csv")
-# REGION (Île-de-France: bounds and départements), MAP_TILES (OpenStreetMap) and the other
-# settings of the plugin keep their defaults from plugins/lieux/settings.py unless set here.
+# --- the "lieux" plugin (defaults in plugins/lieux/core/config.py) ------------
+# PLACES_CSV, REGION (Île-de-France, INSEE code 11), MAP_TILES (OpenStreetMap) and the other
+# settings of the plugin keep their defaults unless set here; relative paths are read from
+# the folder the commands run in (the project's root).
 # Where "Proposer une correction" sends readers; GitHub Actions sets GITHUB_REPOSITORY.
 REPO_URL = "https://github.com/" + os.environ.get("GITHUB_REPOSITORY", "lieux-innovation-idf/carte")
-REPO_BRANCH = "main"
-NODE_MODULES = str(ROOT / "node_modules")
 
-# Every value is HTML-escaped in templates; markdown bodies are marked |safe there.
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+# Every value is HTML-escaped in templates; markdown bodies are sanitised, then marked |safe there.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True}

@@ -8,9 +8,9 @@ import zlib
 from pathlib import Path
 
 import pytest
-from lieux.loader import Region
-from lieux.schema import load_schema
-from lieux.settings import REGION
+from lieux.core.config import Config
+from lieux.core.region import Region
+from lieux.core.schema import load_document_schema, load_schema
 from pelican import Pelican
 from pelican.settings import DEFAULT_CONFIG, configure_settings, get_settings_from_file
 
@@ -49,8 +49,19 @@ def schema():
 
 
 @pytest.fixture(scope="session")
-def region():
-    return Region.from_setting(REGION)
+def config():
+    """The default configuration, as the build reads it when pelicanconf.py sets nothing."""
+    return Config.from_settings({"PATH": str(ROOT / "content")})
+
+
+@pytest.fixture(scope="session")
+def region(config):
+    return Region.load(config.region, ROOT / "node_modules")
+
+
+@pytest.fixture(scope="session")
+def document_schema(schema):
+    return load_document_schema(ROOT / "data" / "documents.schema.json", schema)
 
 
 @pytest.fixture

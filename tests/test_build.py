@@ -63,9 +63,9 @@ def test_the_map_data_holds_every_mapped_place(site):
     assert closed[-1] == 1
 
 
-def test_the_map_frames_the_region_and_sets_max_zoom(site):
+def test_the_map_frames_the_places_and_sets_max_zoom(site):
     page = read(site, "index.html")
-    assert "fitBounds(\n                [[48.12, 1.44], [49.24, 3.56]]" in page
+    assert "fitBounds(\n                [[48.7001, 2.1801], [48.9001, 2.4402]]" in page
     assert '"maxZoom": 19' in page
 
 
@@ -85,7 +85,7 @@ def test_a_place_page_shows_its_facts_links_and_correction_link(site):
     assert "Mentorat" not in page and "Prototypage et fabrication" in page
     assert "<strong>longue description</strong>" in page
     assert 'href="../../partenaires/reseau-a/"' in page and 'href="../../projets/projet-x/"' in page
-    assert "https://github.com/exemple/carte/blob/main/data/places.csv?plain=1#L2" in page
+    assert "https://github.com/exemple/carte/blob/main/tests/fixtures/places-small.csv?plain=1#L2" in page
     assert 'data-lat="48.8601"' in page
 
 
@@ -159,7 +159,7 @@ def hostile_site(tmp_path_factory, schema):
     places.write_text(
         header(schema) + "\n"
         + row(schema, id="hostile", nom=HOSTILE, commune="</script><b>x</b>", latitude="48.85", longitude="2.35",
-              description="{{ 7 * 7 }} {% raw %} & \u2028", structure='"><img src=x onerror=alert(1)>',
+              description="{{ 7 * 7 }} {% raw %} & \u2028 fin", structure='"><img src=x onerror=alert(1)>',
               thematiques="<i>a</i>|b") + "\n",
         encoding="utf-8",
     )

@@ -4,8 +4,8 @@ import csv
 
 import pytest
 from conftest import FIXTURES
-from lieux.cget import import_cget, write_rows
-from lieux.loader import load_places
+from lieux.tools.cget import import_cget, write_rows
+from lieux.stages.load import load_places
 
 EXCERPT = FIXTURES / "cget-excerpt.csv"
 
@@ -85,7 +85,7 @@ def test_source_and_update_date_are_filled(result):
 def test_the_imported_file_is_valid(result, tmp_path, schema, region):
     out = tmp_path / "places.csv"
     write_rows(out, result.rows, schema)
-    assert load_places(out, schema, region).problems == []
+    assert load_places(out, schema).problems == []
 
 
 def test_places_added_by_hand_survive_a_new_import(tmp_path, schema):

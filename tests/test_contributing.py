@@ -9,10 +9,12 @@ import sys
 import pytest
 import yaml
 from conftest import ROOT, header, row
-from lieux.canonical import fix_text, parse, sniff
-from lieux.diffplaces import diff_places, to_markdown
-from lieux.duplicates import find_duplicates, name_key
-from lieux.loader import Problem, load_places
+from lieux.core.csvfile import read_table, sniff
+from lieux.tools.fixcsv import fix_text
+from lieux.tools.diffplaces import diff_places, to_markdown
+from lieux.tools.duplicates import find_duplicates, name_key
+from lieux.core.problems import Problem
+from lieux.stages.load import load_places
 
 
 def invoke(*args, cwd=ROOT):
@@ -63,8 +65,9 @@ VARIANTS = {
 
 
 def values(raw):
-    head, rows = parse(sniff(raw))
-    return sorted(tuple(sorted(zip(head, r, strict=True))) for r in rows)
+    sniffed = sniff(raw)
+    table = read_table(sniffed.text, sniffed.delimiter)
+    return sorted(tuple(sorted(zip(table.header, r, strict=True))) for _, r in table.rows)
 
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
@@ -79,7 +82,7 @@ def test_fix_csv_keeps_every_value_and_makes_the_file_canonical(variant, accente
     fixed = path.read_bytes()
     assert values(fixed) == values(raw)
     assert fixed == spreadsheet_bytes(head, rows)
-    assert load_places(path, schema, region).problems == []
+    assert load_places(path, schema).problems == []
     assert invoke("fix-csv", str(path)).stdout.strip().endswith("est déjà sous sa forme canonique")
     assert path.read_bytes() == fixed
 
@@ -124,7 +127,7 @@ def test_names_are_compared_without_case_accents_punctuation_or_articles():
 def test_a_duplicate_name_is_a_warning_with_both_lines(schema, region, write_csv):
     path = write_csv("\n".join([header(schema), row(schema, id="a", nom="Le Café Numérique"),
                                 row(schema, id="b", nom="Café-numérique")]) + "\n")
-    (problem,) = find_duplicates(load_places(path, schema, region).records, "places.csv")
+    (problem,) = find_duplicates(load_places(path, schema).records, "places.csv")
     assert (problem.line, problem.column, problem.severity) == (3, "nom", "warning")
     assert "ligne 2 (« Le Café Numérique »)" in problem.message
 
@@ -136,7 +139,7 @@ def test_places_within_50_meters_are_a_warning(schema, region, write_csv):
         row(schema, id="b", nom="Second", latitude="48.85030", longitude="2.35000"),  # 33 m north
         row(schema, id="c", nom="Troisième", latitude="48.85100", longitude="2.35000"),  # 111 m north
     ]) + "\n")
-    problems = find_duplicates(load_places(path, schema, region).records, "places.csv")
+    problems = find_duplicates(load_places(path, schema).records, "places.csv")
     assert [(p.line, p.message) for p in problems] == [
         (3, "doublon possible de la ligne 2 (« Premier ») : à 33 m")]
 
@@ -265,6 +268,6 @@ def test_the_example_line_of_contributing_is_a_valid_new_place(tmp_path, schema,
     example = text.split("```csv\n", 1)[1].split("\n```", 1)[0]
     places = tmp_path / "places.csv"
     places.write_bytes((ROOT / "data" / "places.csv").read_bytes() + example.encode() + b"\n")
-    result = load_places(places, schema, region)
+    result = load_places(places, schema)
     assert result.errors == []
     assert result.records[-1]["id"] == "le-fablab-de-montreuil"

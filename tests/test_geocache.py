@@ -1,8 +1,10 @@
 """The build reads coordinates from the CSV first, then from the committed geocoding cache."""
 
 from conftest import FIXTURES
-from lieux.geocache import CacheEntry, address_query, locate, read_cache, write_cache
-from lieux.loader import Record, load_places
+from lieux.core.geocache import CacheEntry, address_query, read_cache, write_cache
+from lieux.stages.locate import locate
+from lieux.core.problems import Record
+from lieux.stages.load import load_places
 
 
 def record(**values):
@@ -24,22 +26,22 @@ def test_an_incomplete_address_has_no_query():
     assert address_query({"adresse": "", "code_postal": "75011", "commune": "Paris"}) is None
 
 
-def test_coordinates_from_the_csv_win_over_the_cache():
+def test_coordinates_from_the_csv_win_over_the_cache(region):
     rec = record(latitude=48.9, longitude=2.3)
-    located = locate([rec], {address_query(rec.values): entry(address_query(rec.values))})
+    located = locate([rec], {address_query(rec.values): entry(address_query(rec.values))}, region)
     assert (located["x"].latitude, located["x"].source) == (48.9, "csv")
 
 
-def test_a_place_without_coordinates_takes_the_accepted_cache_result():
+def test_a_place_without_coordinates_takes_the_accepted_cache_result(region):
     rec = record()
-    located = locate([rec], {address_query(rec.values): entry(address_query(rec.values))})
+    located = locate([rec], {address_query(rec.values): entry(address_query(rec.values))}, region)
     assert (located["x"].latitude, located["x"].longitude, located["x"].source) == (48.835, 2.24, "geocache")
 
 
-def test_a_low_confidence_result_is_not_applied():
+def test_a_low_confidence_result_is_not_applied(region):
     rec = record()
     query = address_query(rec.values)
-    assert locate([rec], {query: entry(query, status="low-confidence")}) == {}
+    assert locate([rec], {query: entry(query, status="low-confidence")}, region) == {}
 
 
 def test_a_cache_result_outside_the_region_is_not_applied(region):
@@ -49,10 +51,10 @@ def test_a_cache_result_outside_the_region_is_not_applied(region):
 
 
 def test_the_fixture_cache_locates_the_fixture_place(schema, region):
-    records = load_places(FIXTURES / "places-small.csv", schema, region).records
+    records = load_places(FIXTURES / "places-small.csv", schema).records
     cache, problems = read_cache(FIXTURES / "geocache-small.csv")
     assert problems == []
-    assert locate(records, cache)["incub-c"].source == "geocache"
+    assert locate(records, cache, region)["incub-c"].source == "geocache"
 
 
 def test_a_missing_cache_is_empty(tmp_path):

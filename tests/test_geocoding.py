@@ -8,10 +8,10 @@ import time
 
 import pytest
 from conftest import ROOT, build, header, row
-from fakegeo import Address, FakeGeocoder
-from lieux.geocache import read_cache, write_cache
-from lieux.geocoder import Geocoder, Options, geocode_places
-from lieux.loader import load_places
+from lieux.tools.fakegeo import Address, FakeGeocoder
+from lieux.core.geocache import read_cache, write_cache
+from lieux.tools.geocoder import Geocoder, Options, geocode_places
+from lieux.stages.load import load_places
 
 ADDRESSES = [
     Address("157 boulevard Macdonald", "75019", "Paris", 48.8986, 2.3797, 0.97, "75119"),
@@ -55,7 +55,7 @@ def places(tmp_path, schema):
 
 
 def records(path, schema, region):
-    return load_places(path, schema, region).records
+    return load_places(path, schema).records
 
 
 def fast(url, **kwargs):
@@ -303,7 +303,7 @@ def test_a_hand_edited_bad_cache_row_is_a_clear_error(fake, places, tmp_path):
 
 
 def test_validate_warns_when_coordinates_are_far_from_the_geocoded_address(tmp_path, schema):
-    from lieux.geocache import CacheEntry
+    from lieux.core.geocache import CacheEntry
 
     places = tmp_path / "places.csv"
     places.write_text(header(schema) + "\n" + row(schema, id="loin", adresse="157 boulevard Macdonald",

@@ -1,12 +1,14 @@
 """The loader reads data/places.csv and reports each problem as PATH:LINE: column: message."""
 
 from conftest import FIXTURES, header, row
-from lieux.loader import load_places
+from lieux.stages.load import load_places
+from lieux.stages.region import check_places
 
 
 def problems(schema, region, write_csv, *rows, raw=None):
     path = write_csv(raw if raw is not None else "\n".join([header(schema), *rows]) + "\n")
-    result = load_places(path, schema, region)
+    result = load_places(path, schema)
+    result.problems += check_places(result.records, region, result.path)
     return result, [(p.line, p.column, p.message) for p in result.problems]
 
 
@@ -16,13 +18,13 @@ def only(found):
 
 
 def test_the_small_fixture_is_valid(schema, region):
-    result = load_places(FIXTURES / "places-small.csv", schema, region)
+    result = load_places(FIXTURES / "places-small.csv", schema)
     assert result.problems == []
     assert [r["id"] for r in result.records] == ["atelier-a", "cowork-b", "incub-c", "tiers-d", "ecole-e"]
 
 
 def test_values_are_typed_from_the_schema(schema, region):
-    first = load_places(FIXTURES / "places-small.csv", schema, region).records[0]
+    first = load_places(FIXTURES / "places-small.csv", schema).records[0]
     assert first["latitude"] == 48.8601
     assert first["thematiques"] == ("numérique", "design")
     assert first["services"] == ("prototypage", "formation")
@@ -35,7 +37,7 @@ def test_a_problem_prints_as_path_line_column_message(schema, region, write_csv)
 
 
 def test_physical_lines_count_every_line_of_a_quoted_field(schema, region):
-    records = load_places(FIXTURES / "places-small.csv", schema, region).records
+    records = load_places(FIXTURES / "places-small.csv", schema).records
     assert [r.line for r in records] == [2, 3, 4, 5, 7]
 
 
@@ -230,5 +232,5 @@ def test_columns_in_another_order_are_read_and_reported(schema, region, write_cs
 
 
 def test_a_missing_file_is_a_problem_not_a_crash(schema, region, tmp_path):
-    result = load_places(tmp_path / "absent.csv", schema, region)
+    result = load_places(tmp_path / "absent.csv", schema)
     assert [p.column for p in result.problems] == ["fichier"]

@@ -1,35 +1,31 @@
-"""The model links places, partners and projects both ways and reports unknown references."""
+"""The stages link places, partners and projects both ways and report unknown references."""
 
 import pytest
 from conftest import FIXTURES
-from lieux.geocache import locate, read_cache
-from lieux.loader import load_places
-from lieux.model import Document, Urls, build_site
-from pelican.contents import Page
-from pelican.readers import Readers
-from pelican.settings import DEFAULT_CONFIG, configure_settings
+from lieux.core.config import Config
+from lieux.core.html import render_markdown
+from lieux.pipeline import run
+from lieux.stages.assemble import assemble
+from lieux.stages.load import load_places
+from lieux.stages.locate import locate
 
 
-def documents():
-    """The fixture markdown, read by Pelican's own readers as the generator reads it."""
-    settings = configure_settings(dict(DEFAULT_CONFIG, PATH=str(FIXTURES / "content")))
-    readers = Readers(settings)
-    docs = []
-    for kind, folder in (("partenaire", "partenaires"), ("projet", "projets"), ("lieu", "lieux")):
-        for path in sorted((FIXTURES / "content" / folder).glob("*.md")):
-            page = readers.read_file(str(FIXTURES / "content"), str(path.relative_to(FIXTURES / "content")),
-                                     content_class=Page)
-            docs.append(Document(kind, path.stem, page.metadata.get("title", ""), page.metadata,
-                                 page._content, page.source_path, str(page.metadata.get("summary", ""))))
-    return docs
+def fixture_config(**settings):
+    return Config.from_settings({"PATH": str(FIXTURES / "content"), "PLACES_CSV": str(FIXTURES / "places-small.csv"),
+                                 "GEOCODE_CACHE": str(FIXTURES / "geocache-small.csv"),
+                                 "REPO_URL": "https://github.com/o/r", **settings})
+
+
+@pytest.fixture(scope="module")
+def result():
+    return run(fixture_config(), render=render_markdown)
 
 
 @pytest.fixture
-def site(schema, region):
-    records = load_places(FIXTURES / "places-small.csv", schema, region).records
-    cache, _ = read_cache(FIXTURES / "geocache-small.csv")
-    return build_site(records, locate(records, cache), documents(), schema, region,
-                      Urls(edit="https://github.com/o/r/blob/main/data/places.csv?plain=1#L{line}"))
+def site(result):
+    site = result.site
+    site.problems = result.problems
+    return site
 
 
 def by_id(site, place_id):
@@ -99,15 +95,15 @@ def test_the_directory_groups_by_type_then_departement(site):
     assert [(code, [p.id for p in places]) for code, _, places in fablabs.by_departement] == [("75", ["atelier-a"])]
 
 
-def test_places_without_coordinates_are_listed_not_mapped(site, schema, region):
-    records = load_places(FIXTURES / "places-small.csv", schema, region).records
-    bare = build_site(records, locate(records, {}), [], schema, region)
+def test_places_without_coordinates_are_listed_not_mapped(site, schema, document_schema, region, config):
+    records = load_places(FIXTURES / "places-small.csv", schema).records
+    bare = assemble(records, locate(records, {}, region), [], schema, document_schema, region, config.urls)
     assert [p.id for p in bare.unmapped] == ["incub-c"]
     assert len(bare.places) == 5
 
 
 def test_the_correction_link_points_to_the_line(site):
-    assert by_id(site, "tiers-d").edit_url.endswith("places.csv?plain=1#L5")
+    assert by_id(site, "tiers-d").edit_url == "https://github.com/o/r/blob/main/tests/fixtures/places-small.csv?plain=1#L5"
 
 
 def test_a_closed_place_says_so(site):

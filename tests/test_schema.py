@@ -5,7 +5,7 @@ import json
 import re
 
 from conftest import ROOT
-from lieux.model import Place
+from lieux.stages.site import Place
 
 
 def test_the_schema_is_a_table_schema_with_a_primary_key(schema):

@@ -48,24 +48,24 @@ def test_import_cget_writes_the_file_and_prints_its_report(tmp_path):
 
 
 def test_the_project_data_has_the_whole_cget_import_and_the_seed_places(schema, region):
-    from lieux.loader import load_places
+    from lieux.stages.load import load_places
 
-    records = load_places(ROOT / "data" / "places.csv", schema, region).records
+    records = load_places(ROOT / "data" / "places.csv", schema).records
     ids = {r["id"] for r in records}
     assert len(records) >= 330
     assert sum(1 for r in records if r["source"].startswith("CGET/ANCT Mission Coworking 2019")) == 344
     assert {"le-cargo", "liberte-living-lab", "le-plateau-societe-generale"} <= ids
 
 
-def test_the_column_reference_of_contributing_is_up_to_date(schema):
-    from lieux.schemadoc import render_into
+def test_the_column_reference_of_contributing_is_up_to_date(schema, document_schema):
+    from lieux.tools.schemadoc import render_into
 
     text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
-    assert render_into(text, schema) == text, "CONTRIBUTING.md is stale: run invoke schema-docs"
+    assert render_into(text, schema, document_schema) == text, "CONTRIBUTING.md is stale: run invoke schema-docs"
 
 
 def test_the_column_reference_names_every_column_and_vocabulary(schema):
-    from lieux.schemadoc import columns_markdown
+    from lieux.tools.schemadoc import columns_markdown
 
     table = columns_markdown(schema)
     for name in schema.names:

@@ -1,41 +1,50 @@
 """Pelican plugin: the map and directory of innovation places.
 
-Pipeline, one module per step: ``loader`` (read and validate the CSV against
-``schema``) → ``geocache`` (coordinates from the CSV or the geocoding cache) →
-``model`` (places, partners, projects and their links) → ``carte`` and
-``exports`` (map, open data), written by ``generator``.
+Layers, each importing only from those below it:
+
+- ``core``: foundation — problems and records, text and geo helpers, CSV files,
+  the schemas, territory reference data, and the one ``Config`` built from settings;
+- ``stages``: pure transforms — load (CSV → records), documents (markdown →
+  records), locate (coordinates), assemble (one ``Site``), link, group;
+- ``outputs``: every file the site publishes, each declared once in ``OUTPUTS``;
+- ``generator``: the thin Pelican entry point (config → stages → outputs);
+- ``tools``: maintainer commands run by invoke (import, geocoding, fix-csv, …).
+
+This module only wires Pelican's signals; nothing heavy is imported until Pelican runs.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from pelican import signals
-
-from . import settings as defaults
-from .generator import PlacesGenerator
 
 logger = logging.getLogger(__name__)
 
 
-def configure(pelican) -> None:  # noqa: ANN001 - Pelican instance
-    """Fill in the plugin's default settings, escape every template, and keep the
-    partner, project and place markdown out of Pelican's own articles and pages."""
-    settings = pelican.settings
-    for name in dir(defaults):
-        if name.isupper():
-            settings.setdefault(name, getattr(defaults, name))
-    settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
-    folders = [settings[name] for name in ("PARTNERS_PATH", "PROJECTS_PATH", "PLACES_CONTENT_PATH")]
-    for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES"):
-        excluded = list(settings.get(key, []))
-        settings[key] = excluded + [f for f in folders if f not in excluded]
+def configure(pelican: Any) -> None:
+    """Fill in the plugin's defaults, check the settings once, and keep our markdown out of Pelican's pages."""
+    from .core.config import apply_defaults
+
+    apply_defaults(pelican.settings)
 
 
-def get_generators(pelican) -> type[PlacesGenerator]:  # noqa: ANN001 - Pelican instance
+def sanitize_content(content: Any) -> None:
+    """Pelican's own pages (content/pages) are contributors' markdown too: keep only allowed HTML."""
+    from .core.html import sanitize
+
+    if getattr(content, "_content", None):
+        content._content = sanitize(content._content)
+
+
+def get_generators(pelican: Any) -> type:
+    from .generator import PlacesGenerator
+
     return PlacesGenerator
 
 
 def register() -> None:
     signals.initialized.connect(configure)
     signals.get_generators.connect(get_generators)
+    signals.content_object_init.connect(sanitize_content)

@@ -4,6 +4,7 @@
   "use strict";
 
   var COLOR = /^#[0-9a-fA-F]{6}$/;
+  var F = {};  // field name -> column of a place's row
 
   function icon(color) {
     var safe = COLOR.test(color) ? color : "#555555";
@@ -25,12 +26,12 @@
 
   function popup(place, type, href) {
     var box = element("div", "place-popup");
-    var title = element("a", "place-popup-title", place[4]);
+    var title = element("a", "place-popup-title", place[F.nom]);
     title.href = href;
     box.appendChild(title);
-    var meta = type.label + (place[5] ? " · " + place[5] : "") + (place[7] ? " · fermé" : "");
+    var meta = type.label + (place[F.commune] ? " · " + place[F.commune] : "") + (place[F.ferme] ? " · fermé" : "");
     box.appendChild(element("p", "place-popup-meta", meta));
-    if (place[6]) box.appendChild(element("p", "place-popup-description", place[6]));
+    if (place[F.description]) box.appendChild(element("p", "place-popup-description", place[F.description]));
     var more = element("a", "place-popup-more", "Voir la fiche du lieu");
     more.href = href;
     box.appendChild(more);
@@ -72,6 +73,9 @@
   function init(map, dataId) {
     var script = document.getElementById(dataId);
     var data = JSON.parse(script.textContent);
+    // The columns of each place, named once in the build (outputs/mapview.py, MAP_FIELDS).
+    F = {};
+    data.fields.forEach(function (name, index) { F[name] = index; });
     var base = script.getAttribute("data-base") || "";
     var icons = data.types.map(function (type) { return icon(type.color); });
     var byType = data.types.map(function () { return []; });
@@ -86,21 +90,21 @@
     });
     var all = new Array(data.places.length);
     data.places.forEach(function (place, index) {
-      var marker = L.marker([place[0], place[1]], {
-        icon: icons[place[2]],
-        title: place[4],
-        alt: place[4],
+      var marker = L.marker([place[F.lat], place[F.lon]], {
+        icon: icons[place[F.type]],
+        title: place[F.nom],
+        alt: place[F.nom],
         place: index
       });
-      byType[place[2]].push(marker);
+      byType[place[F.type]].push(marker);
       all[index] = marker;
     });
     // One popup for the whole layer, filled on click: no closure per marker.
     var shared = L.popup({ maxWidth: 280, offset: [0, -8] });
     cluster.on("click", function (event) {
       var place = data.places[event.layer.options.place];
-      var href = base + data.placeUrl.replace("{id}", place[3]);
-      shared.setLatLng(event.layer.getLatLng()).setContent(popup(place, data.types[place[2]], href)).openOn(map);
+      var href = base + data.placeUrl.replace("{id}", place[F.id]);
+      shared.setLatLng(event.layer.getLatLng()).setContent(popup(place, data.types[place[F.type]], href)).openOn(map);
     });
     // On the map first: with chunkedLoading the clusters then appear while the rest is added.
     map.addLayer(cluster);

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .canonical import parse, sniff
+from ..core.csvfile import read_table, sniff
 
 
 @dataclass
@@ -26,10 +26,11 @@ class PlacesDiff:
 def _places(raw: bytes) -> dict[str, dict[str, str]]:
     if not raw.strip():
         return {}
-    header, rows = parse(sniff(raw))
+    sniffed = sniff(raw)
+    table = read_table(sniffed.text, sniffed.delimiter)
     places = {}
-    for row in rows:
-        values = dict(zip(header, row, strict=False))
+    for _, row in table.rows:
+        values = dict(zip(table.header, row, strict=False))
         if values.get("id"):
             places[values["id"]] = values
     return places

@@ -11,9 +11,9 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from .geocache import distance_km
-from .loader import Problem, Record
-from .model import sort_key
+from ..core.geo import distance_km
+from ..core.problems import Problem, Record
+from ..core.text import fold
 
 STOP_WORDS = frozenset("le la les l de du des d et a au aux the".split())
 CELL_DEGREES = 0.001  # a grid cell is about 110 m tall: neighbours within 50 m share or touch one
@@ -21,7 +21,7 @@ CELL_DEGREES = 0.001  # a grid cell is about 110 m tall: neighbours within 50 m 
 
 def name_key(name: str) -> str:
     """« Le Café-Numérique ! » → « cafe numerique »: case, accents, punctuation and articles ignored."""
-    words = re.findall(r"[a-z0-9]+", sort_key(name))
+    words = re.findall(r"[a-z0-9]+", fold(name))
     return " ".join(w for w in words if w not in STOP_WORDS)
 
 

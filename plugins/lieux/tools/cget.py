@@ -8,17 +8,16 @@ columns, and reports every change, flag and skip with its reason. Rows whose
 
 from __future__ import annotations
 
-import csv
 import re
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .canonical import csv_text
-from .geocache import distance_km
-from .model import sort_key
-from .schema import Schema
+from ..core.csvfile import atomic_write, csv_text, read_table
+from ..core.geo import distance_km
+from ..core.schema import Schema
+from ..core.text import slugify, sort_key
 
 SOURCE_PREFIX = "CGET/ANCT Mission Coworking 2019"
 DATASET_DATE = "2019"  # the dataset gives its year only
@@ -34,6 +33,7 @@ FAR_KM = 3.0  # farther than this from the other places of its postcode: wrong p
 URL_IN_TEXT = re.compile(r"https?://\S+")
 DOMAIN = re.compile(r"^(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(/\S*)?$", re.IGNORECASE)
 POSTCODE = re.compile(r"\b(\d{5})\b")
+INSEE = re.compile(r"\d{5}|2[AB]\d{3}")
 
 
 @dataclass(frozen=True)
@@ -77,10 +77,6 @@ class ImportResult:
         return "\n".join(lines)
 
 
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", sort_key(text)).strip("-")[:60].strip("-")
-
-
 def clean_text(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").split())
 
@@ -113,21 +109,21 @@ def _ids(rows: list[dict[str, str]], taken: set[str]) -> dict[str, str]:
     return ids
 
 
+def _dict_rows(text: str) -> list[tuple[int, dict[str, str]]]:
+    table = read_table(text)
+    return [(line, dict(zip(table.header, cells, strict=False))) for line, cells in table.rows]
+
+
 def import_cget(
     source: str | Path, schema: Schema, region: str = "11", existing: str | Path | None = None
 ) -> ImportResult:
     """Map the dataset's rows of ``region`` (INSEEREG) to rows of our schema."""
     result = ImportResult()
-    with open(source, encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        numbered = []
-        for raw in reader:
-            numbered.append((reader.line_num, raw))
-
+    numbered = _dict_rows(Path(source).read_text(encoding="utf-8"))
     kept_rows = []
     if existing and Path(existing).exists():
-        with open(existing, encoding="utf-8", newline="") as handle:
-            kept_rows = [r for r in csv.DictReader(handle) if not r.get("source", "").startswith(SOURCE_PREFIX)]
+        kept_rows = [r for _, r in _dict_rows(Path(existing).read_text(encoding="utf-8"))
+                     if not r.get("source", "").startswith(SOURCE_PREFIX)]
     result.kept = len(kept_rows)
 
     selected = []
@@ -181,6 +177,12 @@ def import_cget(
             )
         elif postcode and insee in ("", "0"):
             note("signalé", f"code INSEE de la commune absent ({commune} {postcode}) : à vérifier")
+        code_insee = insee if INSEE.fullmatch(insee) else ""
+        metro = (raw.get("INSEEMETRO") or "").strip()
+        if not code_insee and not address and INSEE.fullmatch(metro):
+            code_insee = metro
+            note("modifié", f"code INSEE {metro} repris de la colonne INSEEMETRO (commune où se trouve le point), "
+                            "pour situer dans son département ce lieu sans adresse")
 
         lat, lon = raw["LAT"].strip(), raw["LONG"].strip()
         geocoded = clean_text(raw["GEOCOD"])
@@ -234,6 +236,7 @@ def import_cget(
             adresse=address,
             code_postal=postcode,
             commune=commune,
+            code_insee=code_insee,
             latitude=lat,
             longitude=lon,
             site_web=web,
@@ -249,4 +252,4 @@ def import_cget(
 
 
 def write_rows(path: str | Path, rows: list[dict[str, str]], schema: Schema) -> None:
-    Path(path).write_text(csv_text(schema.names, ([r[n] for n in schema.names] for r in rows)), encoding="utf-8")
+    atomic_write(path, csv_text(schema.names, ([r.get(n, "") for n in schema.names] for r in rows)))

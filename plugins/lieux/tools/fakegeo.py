@@ -12,10 +12,8 @@ import csv
 import io
 import json
 import math
-import re
 import threading
 import time
-import unicodedata
 from collections import deque
 from dataclasses import dataclass
 from email.parser import BytesParser
@@ -23,9 +21,7 @@ from email.policy import default as email_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-
-def normalise(text: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip().lower()
+from ..core.text import fold as normalise
 
 
 @dataclass

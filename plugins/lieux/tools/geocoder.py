@@ -37,13 +37,14 @@ from geopy.exc import (
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import BANFrance, Nominatim
 
-from .geocache import CACHE_COLUMNS, CacheEntry, address_query, read_cache, write_cache
-from .loader import Record
+from ..core.config import DEFAULTS, GeocoderSettings
+from ..core.csvfile import csv_rows
+from ..core.geocache import CACHE_COLUMNS, CacheEntry, address_query, read_cache, write_cache
+from ..core.problems import Record
 
 logger = logging.getLogger(__name__)
 
-BAN_URL = "https://data.geopf.fr/geocodage"  # api-adresse.data.gouv.fr closed in January 2026
-NOMINATIM_URL = "https://nominatim.openstreetmap.org"
+SETTINGS = DEFAULTS["GEOCODER"]  # the defaults, written once in core.config
 MALFORMED = (KeyError, IndexError, TypeError, ValueError)
 
 
@@ -51,13 +52,14 @@ MALFORMED = (KeyError, IndexError, TypeError, ValueError)
 class Options:
     """How to geocode; every field has the production default."""
 
-    provider: str = "ban"  # "ban" (Nominatim as fallback) or "nominatim"
-    ban_url: str = BAN_URL
-    nominatim_url: str = NOMINATIM_URL
-    user_agent: str = "lieux-innovation-idf/1.0"
-    min_score: float = 0.6
-    timeout: float = 10.0
-    retries: int = 3
+    provider: str = SETTINGS["provider"]  # "ban" (Nominatim as fallback) or "nominatim"
+    ban_url: str = SETTINGS["ban_url"]
+    nominatim_url: str = SETTINGS["nominatim_url"]
+    user_agent: str = SETTINGS["user_agent"]
+    min_score: float = SETTINGS["min_score"]
+    timeout: float = SETTINGS["timeout"]
+    retries: int = SETTINGS["retries"]
+    deadline: float = SETTINGS["deadline"]  # seconds for the whole run
     backoff: float = 1.0  # seconds, doubled at each retry
     max_wait: float = 60.0  # longest wait honoured for a Retry-After
     ban_delay: float = 1 / 50  # the BAN allows 50 requests per second
@@ -68,13 +70,10 @@ class Options:
     today: str = field(default_factory=lambda: time.strftime("%Y-%m-%d"))
 
     @classmethod
-    def from_setting(cls, config: dict[str, Any], **overrides: Any) -> Options:
-        """Options from the GEOCODER setting; ``None`` overrides are ignored."""
-        keys = ("provider", "ban_url", "nominatim_url", "user_agent", "min_score", "timeout", "retries")
-        values = {k: config[k] for k in keys if k in config}
+    def from_config(cls, config: GeocoderSettings, **overrides: Any) -> Options:
+        """Options from the checked GEOCODER setting; ``None`` overrides are ignored."""
+        values = {name: getattr(config, name) for name in GeocoderSettings.__dataclass_fields__}
         values.update({k: v for k, v in overrides.items() if v is not None})
-        for name in ("min_score", "timeout"):
-            values[name] = float(values.get(name, getattr(cls, name)))
         return cls(**values)
 
     def pointed_at(self, url: str) -> Options:
@@ -335,11 +334,10 @@ class CacheAppender:
             self.handle.write(",".join(CACHE_COLUMNS) + "\n")
         elif not self.path.read_bytes().endswith(b"\n"):
             self.handle.write("\n")
-        self.writer = csv.DictWriter(self.handle, fieldnames=CACHE_COLUMNS, lineterminator="\n")
 
     def add(self, entries: list[CacheEntry]) -> None:
         """Write the results that arrived together (one address, or one batch), then sync once."""
-        self.writer.writerows(entry.as_row() for entry in entries)
+        self.handle.write(csv_rows(entry.as_row() for entry in entries))
         self.handle.flush()
         os.fsync(self.handle.fileno())
 

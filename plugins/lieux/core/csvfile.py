@@ -1,0 +1,142 @@
+"""CSV files: how a file was saved, its rows with the lines GitHub shows, the canonical writer.
+
+Canonical form: UTF-8 without BOM, commas, LF line ends, minimal quoting (a value
+holding a comma, a quote, a CR or an LF is quoted), one final newline, no blank
+line. Lines are counted by LF only (CRLF once), as git and GitHub count them, so a
+lone CR inside a value never shifts the reported lines.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+UTF8_BOM = b"\xef\xbb\xbf"
+NEEDS_QUOTES = frozenset(',"\r\n')
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    """How a file was saved, and its text."""
+
+    text: str
+    encoding: str  # "utf-8" or "cp1252"
+    bom: bool
+    delimiter: str  # "," or ";"
+    bad_lines: tuple[int, ...] = ()  # lines holding bytes that are not UTF-8 (Windows-1252: the first one)
+
+
+@dataclass
+class Table:
+    """A CSV file read: its header, its rows with their first physical line, and what went wrong."""
+
+    header: list[str] = field(default_factory=list)
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    error: tuple[int, str] | None = None  # (line, message) where the CSV syntax broke
+
+
+def _line_of(body: bytes, offset: int) -> int:
+    return body.count(b"\n", 0, offset) + 1
+
+
+def sniff(raw: bytes) -> Sniffed:
+    """Decide the encoding on evidence, and find the separator.
+
+    Valid UTF-8 is UTF-8. A file with more valid multi-byte UTF-8 characters than stray
+    bytes (a Windows ``’`` pasted into a UTF-8 file) is UTF-8 with errors at named lines:
+    its text keeps U+FFFD there, never a re-decoded accent. Only a file that is mostly
+    not UTF-8 is Windows-1252.
+    """
+    bom = raw.startswith(UTF8_BOM)
+    body = raw[len(UTF8_BOM):] if bom else raw
+    try:
+        text, encoding, bad = body.decode("utf-8"), "utf-8", ()
+    except UnicodeDecodeError:
+        text = body.decode("utf-8", errors="replace")
+        offsets = list(_bad_offsets(body))
+        valid = sum(1 for c in text if ord(c) > 0x7F and c != "\ufffd")
+        if valid > len(offsets):  # mostly UTF-8: a few stray bytes, not a whole other encoding
+            encoding = "utf-8"
+            bad = tuple(sorted({_line_of(body, i) for i in offsets}))
+        else:
+            text, encoding = body.decode("cp1252", errors="replace"), "cp1252"
+            bad = (_line_of(body, next(_bad_offsets(body))),)
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    return Sniffed(text, encoding, bom, delimiter, bad)
+
+
+def _bad_offsets(body: bytes) -> Iterator[int]:
+    start = 0
+    while start < len(body):
+        try:
+            body[start:].decode("utf-8")
+            return
+        except UnicodeDecodeError as exc:
+            yield start + exc.start
+            start += exc.end
+
+
+def _physical_lines(text: str) -> Iterator[str]:
+    """The text cut at each LF only (a lone CR stays inside its line)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end + 1
+        yield text[start:end]
+        start = end
+
+
+def read_table(text: str, delimiter: str = ",") -> Table:
+    """Header and rows of ``text``, each row with its first physical line; blank lines left out."""
+    table = Table()
+    reader = csv.reader(_physical_lines(text.replace("\x00", "")), delimiter=delimiter, strict=True)
+    last_line = 0
+    try:
+        for cells in reader:
+            start, last_line = last_line + 1, reader.line_num
+            if not cells or all(not c.strip() for c in cells):
+                continue
+            if not table.header:
+                table.header = cells
+            else:
+                table.rows.append((start, cells))
+    except csv.Error as exc:
+        table.error = (reader.line_num or last_line + 1, str(exc))
+    return table
+
+
+def _cell(value: str) -> str:
+    if NEEDS_QUOTES.intersection(value):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def csv_rows(rows: Iterable[Iterable[str]]) -> str:
+    """Rows in the canonical form, each ended by LF."""
+    return "".join(",".join(_cell(v) for v in row) + "\n" for row in rows)
+
+
+def csv_text(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
+    """CSV in the project's canonical form: UTF-8, commas, LF, minimal quoting."""
+    return csv_rows([header]) + csv_rows(rows)
+
+
+def atomic_write(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to ``path`` through a unique temporary file beside it, synced, then renamed."""
+    path = Path(path)
+    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=path.parent,
+                                         prefix=f".{path.name}.", suffix=".tmp", delete=False)
+    try:
+        with handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,81 @@
+"""Located problems and data records, shared by every stage and tool."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+QUOTE_LIMIT = 80  # characters of a value quoted in a message
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """A problem found in an input, located in its file (line 0: the whole file)."""
+
+    path: str
+    line: int
+    column: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        prefix = "" if self.severity == "error" else "attention : "
+        return f"{self.path}:{self.line}: {self.column}: {prefix}{self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def format(self, style: str = "human") -> str:
+        """``PATH:LINE: column: message``, or a GitHub Actions annotation for ``style="github"``."""
+        if style == "human":
+            return str(self)
+        if style != "github":
+            raise ValueError(f"unknown format {style!r}")
+
+        def data(text: str) -> str:
+            return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+        def prop(text: str) -> str:
+            return data(text).replace(":", "%3A").replace(",", "%2C")
+
+        line = f",line={self.line}" if self.line > 0 else ""
+        return f"::{self.severity} file={prop(self.path)}{line},title={prop(self.column)}::{data(self.message)}"
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.is_error]
+
+
+def warnings(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if not p.is_error]
+
+
+def quoted(value: str, limit: int = QUOTE_LIMIT) -> str:
+    """A value as a message quotes it: cut to ``limit`` characters, control characters shown as codes."""
+    shown = "".join(c if c.isprintable() or c == " " else f"U+{ord(c):04X}" for c in value[:limit])
+    return shown + ("…" if len(value) > limit else "")
+
+
+@dataclass
+class Record:
+    """One data row: its physical line, its typed values and its raw cells, keyed by column."""
+
+    line: int
+    values: dict[str, Any]
+    raw: dict[str, str] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """``path`` relative to the working directory when it lies below it."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

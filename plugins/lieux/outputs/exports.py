@@ -1,0 +1,43 @@
+"""Open-data exports: ``lieux.csv`` (the validated data, as written) and ``lieux.geojson``.
+
+Both are sorted by id, so the same data always gives the same bytes. The CSV holds
+every value exactly as the contributor wrote it (validation refused anything a
+spreadsheet would run as a formula), and re-validates against the schema.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..core.csvfile import csv_text
+from .context import Context
+
+
+def places_csv(ctx: Context) -> str:
+    """The validated data, sorted by id."""
+    names = ctx.reference.schema.names
+    ordered = sorted(ctx.site.places, key=lambda p: p.id)
+    return csv_text(names, ([p.record.raw.get(n, "") for n in names] for p in ordered))
+
+
+def _property(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def places_geojson(ctx: Context) -> str:
+    """A GeoJSON FeatureCollection of the mapped places (RFC 7946, lon/lat order)."""
+    names = ctx.reference.schema.names
+    features = [
+        {
+            "type": "Feature",
+            "id": place.id,
+            "geometry": {"type": "Point",
+                         "coordinates": [round(place.location.longitude, 6), round(place.location.latitude, 6)]},
+            "properties": {name: _property(place.record.values[name]) for name in names},
+        }
+        for place in sorted(ctx.site.mapped, key=lambda p: p.id)
+    ]
+    collection = {"type": "FeatureCollection", "name": "lieux", "metadata": dict(ctx.config.data_source),
+                  "features": features}
+    return json.dumps(collection, ensure_ascii=False, indent=1) + "\n"

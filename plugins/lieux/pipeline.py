@@ -1,0 +1,85 @@
+"""The stages chained: configuration in, one checked ``Site`` and every located problem out.
+
+Used by the Pelican generator and by ``invoke validate`` alike, so both see exactly
+the same problems. Reading the inputs happens here; the stages only transform.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .core.config import Config
+from .core.geocache import CacheEntry, read_cache
+from .core.problems import Problem, display_path, errors
+from .core.region import Region
+from .core.schema import DocumentSchema, Schema, SchemaError, load_document_schema, load_schema
+from .core.territory import TerritoryError
+from .stages.assemble import assemble
+from .stages.documents import Document, read_documents
+from .stages.group import group
+from .stages.link import link
+from .stages.load import LoadResult, load_places
+from .stages.locate import cache_problems, far_from_cache, locate
+from .stages.region import check_places
+from .stages.site import Site
+
+
+class SetupError(ValueError):
+    """A schema or the territory data cannot be read: nothing can be checked. The message says why."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What every stage reads but nobody writes: both schemas and the region."""
+
+    schema: Schema
+    documents: DocumentSchema
+    region: Region
+
+    @classmethod
+    def load(cls, config: Config) -> Reference:
+        try:
+            schema = load_schema(config.places_schema)
+            return cls(schema, load_document_schema(config.documents_schema, schema),
+                       Region.load(config.region, config.node_modules))
+        except (SchemaError, TerritoryError) as exc:
+            raise SetupError(str(exc)) from None
+
+
+@dataclass
+class Result:
+    reference: Reference
+    places: LoadResult
+    cache: dict[str, CacheEntry]
+    documents: list[Document]
+    site: Site | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return errors(self.problems)
+
+
+def run(config: Config, render: Callable[[str], str] | None = None, reference: Reference | None = None) -> Result:
+    """Read and check every input; build the Site when nothing is wrong enough to stop."""
+    reference = reference or Reference.load(config)
+    schema, region = reference.schema, reference.region
+    loaded = load_places(config.places_csv, schema)
+    problems = [*loaded.problems, *check_places(loaded.records, region, loaded.path)]
+    cache_path = display_path(config.geocode_cache)
+    cache, found = read_cache(config.geocode_cache)
+    problems += found + cache_problems(cache, region, cache_path) + far_from_cache(loaded.records, cache, loaded.path)
+    documents, found = read_documents(config.content_path, config.document_folders, reference.documents, render)
+    problems += found
+    site = None
+    if not loaded.errors:
+        site = assemble(loaded.records, locate(loaded.records, cache, region), documents, schema,
+                        reference.documents, region, config.urls, config.edit_url)
+        problems += link(site, documents, loaded.path)
+        group(site, schema, region)
+    return Result(reference, loaded, cache, documents, site, sorted(problems, key=_order))
+
+
+def _order(problem: Problem) -> tuple:
+    return (problem.path, problem.line, problem.column, problem.message)

@@ -1,0 +1,133 @@
+"""The assembled site: places, partners, projects and the directory's groupings, ready to render.
+
+Templates receive these objects and hold no logic: every label, URL and count they
+show is computed here or by the stages that fill them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..core.problems import Problem, Record
+from ..core.text import french_date_of
+from .documents import Milestone
+from .locate import Location
+
+UNKNOWN_DEPARTEMENT = "non renseigné"
+
+
+@dataclass
+class Place:
+    """A place of the directory."""
+
+    record: Record
+    type_label: str
+    type_color: str
+    status_label: str
+    service_labels: list[str]
+    departement: str
+    departement_label: str
+    arrondissement: int | None
+    location: Location | None
+    url: str
+    save_as: str
+    edit_url: str
+    search_text: str
+    body: str = ""
+    partners: list[Partner] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+
+    def __getattr__(self, name: str) -> Any:
+        # Columns of the CSV are reachable as attributes: place.nom, place.commune…
+        try:
+            return self.__dict__["record"].values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def line(self) -> int:
+        return self.record.line
+
+    @property
+    def is_closed(self) -> bool:
+        return self.record["statut"] == "ferme"
+
+    @property
+    def date_maj_text(self) -> str:
+        return french_date_of(self.record["date_maj"] or "")
+
+    @property
+    def full_address(self) -> str:
+        city = " ".join(x for x in (self.code_postal, self.commune) if x)
+        return ", ".join(x for x in (self.adresse, city) if x)
+
+
+@dataclass
+class Partner:
+    slug: str
+    title: str
+    kind: str
+    kind_label: str
+    website: str
+    summary: str
+    content: str
+    url: str
+    save_as: str
+    places: list[Place] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+
+
+@dataclass
+class Project:
+    slug: str
+    title: str
+    status: str
+    status_label: str
+    summary: str
+    content: str
+    url: str
+    save_as: str
+    milestones: list[Milestone] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    partners: list[Partner] = field(default_factory=list)
+    places_elsewhere: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TypeGroup:
+    """All places of one type, by département, for the directory and the legend."""
+
+    code: str
+    label: str
+    plural: str
+    color: str
+    places: list[Place]
+    by_departement: list[tuple[str, str, list[Place]]]
+
+    @property
+    def count(self) -> int:
+        return len(self.places)
+
+    @property
+    def mapped_count(self) -> int:
+        return sum(1 for p in self.places if p.location)
+
+
+@dataclass
+class Site:
+    places: list[Place]
+    partners: list[Partner]
+    projects: list[Project]
+    problems: list[Problem] = field(default_factory=list)
+    types: list[TypeGroup] = field(default_factory=list)
+    departements: list[tuple[str, str, int]] = field(default_factory=list)
+    services: list[tuple[str, str, int]] = field(default_factory=list)
+
+    @property
+    def mapped(self) -> list[Place]:
+        return [p for p in self.places if p.location]
+
+    @property
+    def unmapped(self) -> list[Place]:
+        return [p for p in self.places if not p.location]

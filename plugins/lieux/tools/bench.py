@@ -1,0 +1,118 @@
+"""Benchmarks run by ``invoke bench`` and ``invoke bench-geocode``: synthetic data, medians, no timed test."""
+
+from __future__ import annotations
+
+import gzip
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from ..core.config import Config
+from ..pipeline import Reference
+from ..stages.load import load_places
+from .cget import write_rows
+
+WORDS = ("atelier fabrique numérique campus lab studio maison cité usine hub ruche halle ferme école réseau "
+         "passerelle comptoir espace friche village plateforme").split()
+THEMES = "numérique|économie sociale|industries créatives|santé|mobilité|alimentation|énergie".split("|")
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def synthetic_places(config: Config, count: int, seed: int = 11) -> tuple[Any, list[dict[str, str]]]:
+    """``count`` plausible rows: the real places first, then generated ones in real communes."""
+    reference = Reference.load(config)
+    schema, region = reference.schema, reference.region
+    rows = [r.raw for r in load_places(config.places_csv, schema).records][:count]
+    rng = random.Random(seed)
+    communes = [c for c in region.territory.communes if c.postcodes]
+    box = region.bounds
+    for i in range(count - len(rows)):
+        commune = rng.choice(communes)
+        row = {n: "" for n in schema.names}
+        row.update(
+            id=f"synthetique-{i}", nom=f"{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)} {i}",
+            type=rng.choice(schema["type"].allowed), adresse=f"{rng.randint(1, 200)} rue {rng.choice(WORDS)}",
+            code_postal=commune.postcodes[0], commune=commune.name,
+            latitude=f"{rng.uniform(box.south + 0.2, box.north - 0.2):.5f}",
+            longitude=f"{rng.uniform(box.west + 0.3, box.east - 0.3):.5f}",
+            description=" ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 14))),
+            thematiques="|".join(rng.sample(THEMES, 2)), services="|".join(rng.sample(schema["services"].allowed, 2)),
+            source="synthétique", date_maj="2026",
+        )
+        rows.append(row)
+    return schema, rows
+
+
+def first_clusters_seconds(site: Path, runs: int) -> float | None:
+    """Median seconds from navigation to the first cluster drawn, in headless Chromium (None without it)."""
+    from .browser import CHROMIUM, TILE_HOST, chromium, serve
+
+    if CHROMIUM is None:
+        return None
+    times = []
+    with serve(site) as url, chromium() as browser:
+        for _ in range(runs):
+            page = browser.new_page()
+            page.route(f"https://{TILE_HOST}/**", lambda route: route.abort())
+            start = time.perf_counter()
+            page.goto(url + "/", wait_until="commit")
+            page.wait_for_selector(".marker-cluster", timeout=120_000)
+            times.append(time.perf_counter() - start)
+            page.close()
+    return statistics.median(times)
+
+
+def bench_build(config: Config, sizes: list[int], runs: int) -> None:
+    """Build synthetic sites of each size; print the medians."""
+    results = []
+    for size in sizes:
+        schema, rows = synthetic_places(config, size)
+        with tempfile.TemporaryDirectory(prefix=f"bench-{size}-") as tmp:
+            places, out = Path(tmp) / "places.csv", Path(tmp) / "output"
+            write_rows(places, rows, schema)
+            times = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                subprocess.run([sys.executable, "-m", "invoke", "build", "--places", str(places), "--output", str(out)],
+                               cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                times.append(time.perf_counter() - start)
+            page = (out / "index.html").read_bytes()
+            results.append((size, statistics.median(times), len(page), len(gzip.compress(page, 9)),
+                            first_clusters_seconds(out, runs)))
+    print(f"{'lieux':>8} {'build (s, médiane)':>19} {'s / 1000':>9} {'carte o/lieu':>13} {'gzip o/lieu':>12}"
+          f" {'1ers groupes (s)':>17}")
+    for size, seconds, raw, gz, shown in results:
+        shown = "—" if shown is None else f"{shown:.2f}"
+        print(f"{size:>8} {seconds:>19.2f} {seconds / size * 1000:>9.3f} {raw / size:>13.1f} {gz / size:>12.1f}"
+              f" {shown:>17}")
+    print(f"({runs} mesures par taille, médianes ; carte = index.html, données des lieux comprises ;"
+          " 1ers groupes = de la navigation aux premiers groupes affichés dans Chromium headless)")
+
+
+def bench_geocoding(count: int, latency: float, runs: int) -> None:
+    """Geocode ``count`` addresses against the local fake service: batch upload versus one by one."""
+    from ..core.problems import Record
+    from .fakegeo import Address, FakeGeocoder
+    from .geocoder import Options, geocode_places
+
+    addresses = [Address(f"{i + 1} rue du Banc d'Essai", f"750{i % 20 + 1:02d}", "Paris",
+                         48.82 + (i % 100) * 0.0008, 2.28 + (i // 100) * 0.01) for i in range(count)]
+    records = [Record(i + 2, {"id": f"lieu-{i}", "adresse": a.adresse, "code_postal": a.code_postal,
+                              "commune": a.commune, "latitude": None, "longitude": None})
+               for i, a in enumerate(addresses)]
+    print(f"{count} adresses, latence injectée {latency * 1000:.0f} ms par réponse, BAN limitée à 50 requêtes/s")
+    print(f"{'mode':>10} {'requêtes':>9} {'secondes (médiane)':>19} {'trouvées':>9}")
+    for mode in ("batch", "single"):
+        times = []
+        for _ in range(runs):
+            with FakeGeocoder(addresses, latency=latency) as fake, tempfile.TemporaryDirectory() as tmp:
+                options = Options(mode=mode, today="2026-01-01").pointed_at(fake.url)
+                start = time.perf_counter()
+                summary = geocode_places(records, Path(tmp) / "cache.csv", options)
+                times.append(time.perf_counter() - start)
+        print(f"{mode:>10} {len(fake.requests):>9} {statistics.median(times):>19.2f} {summary.found:>9}")

@@ -117,6 +117,15 @@ def validate(c, places=None, cache=None, format="human", settings=None):  # noqa
           f"{warnings} avertissement(s)")
 
 
+def _reproducible_today():
+    """« Today » for the build (follow-up of projects, coming events): SOURCE_DATE_EPOCH when set,
+    else the last commit's date, so that the same commit always gives the same site."""
+    if "SOURCE_DATE_EPOCH" not in os.environ:
+        done = _git("log", "-1", "--format=%ct")
+        if done.returncode == 0 and done.stdout.strip():
+            os.environ["SOURCE_DATE_EPOCH"] = done.stdout.decode().strip()
+
+
 def _swap_into(built: Path, output: Path) -> None:
     """Put the finished site in place: the previous one stays whole until the last rename."""
     old = output.with_name(f".{output.name}.old-{os.getpid()}")
@@ -134,6 +143,7 @@ def _swap_into(built: Path, output: Path) -> None:
 })
 def build(c, places=None, cache=None, output=None, settings=None):
     """Validate every input, then build the site into a fresh folder swapped in when complete."""
+    _reproducible_today()
     path, values = _settings(settings, PLACES_CSV=places, GEOCODE_CACHE=cache)
     try:
         config = Config.from_settings(values, where=path)
@@ -144,9 +154,14 @@ def build(c, places=None, cache=None, output=None, settings=None):
     if errors:
         raise Exit(f"{config.places_csv} contient des erreurs : site non construit.", code=1)
     target = Path(output or values.get("OUTPUT_PATH") or CONFIG["deploy_path"]).resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise Exit(f"{target} : dossier de sortie impossible à créer ({exc.strerror})", code=1) from None
     if not os.access(target.parent, os.W_OK):
         raise Exit(f"{target.parent} : dossier non modifiable, le site ne peut pas y être construit", code=1)
+    for stale in target.parent.glob(f".{target.name}.building-*"):  # left by a build that was killed
+        shutil.rmtree(stale, ignore_errors=True)
     building = target.with_name(f".{target.name}.building-{os.getpid()}")
     overrides = {k: v for k, v in (("PLACES_CSV", places), ("GEOCODE_CACHE", cache)) if v is not None}
     args = ["-s", path, "-o", str(building)]
@@ -186,14 +201,15 @@ def geocode(c, places=None, cache=None, provider=None, geocoder_url=None, min_sc
     config = _config(settings, PLACES_CSV=places, GEOCODE_CACHE=cache, GEOCODE_REVIEW=review)
     from lieux.core.schema import load_schema
     from lieux.stages.load import load_places
-    from lieux.tools.geocoder import Options, geocode_places, write_review  # network code, loaded here
+    from lieux.tools.geocoder import CacheBusy, Options, geocode_places, write_review  # network code, loaded here
     from rich.progress import track
 
     result = load_places(config.places_csv, load_schema(config.places_schema))
     if result.errors:
         _print_problems(result.errors)
         raise Exit(f"{result.path} contient des erreurs : corrigez-les avant de géocoder.", code=1)
-    options = Options.from_config(config.geocoder, provider=provider, min_score=min_score, mode=mode, retries=retries)
+    options = Options.from_config(config.geocoder, provider=provider, min_score=min_score, mode=mode, retries=retries,
+                                  bounds=config.region.bounds)
     if geocoder_url:
         options.pointed_at(geocoder_url)
 
@@ -205,8 +221,12 @@ def geocode(c, places=None, cache=None, provider=None, geocoder_url=None, min_sc
     except KeyboardInterrupt:
         raise Exit(f"géocodage interrompu : les résultats déjà obtenus sont dans {config.geocode_cache}",
                    code=130) from None
+    except CacheBusy as exc:  # another run holds the cache
+        raise Exit(str(exc), code=1) from None
     except ValueError as exc:  # a hand-edited cache with a bad row
         raise Exit(str(exc), code=1) from None
+    for warning in summary.warnings:
+        print(warning, file=sys.stderr)
     for item in summary.reviews:
         print(f"{result.path}:{item.line}: {item.place_id}: {item.reason}"
               + (f" (« {item.label} »)" if item.label else ""), file=sys.stderr)
@@ -353,3 +373,33 @@ def bench_geocode(c, count=1000, latency=0.02, runs=3):
     bench_geocoding(int(count), float(latency), int(runs))
 
 
+
+
+@task(name="geocode-preview", help={
+    "base": "git reference to compare with (default: the merge base with main)",
+    "places": "file to compare (default: PLACES_CSV, in the working tree)",
+    "cache": "geocoding cache, only read (default: GEOCODE_CACHE)",
+    "geocoder_url": "send every request to this server instead (e.g. http://127.0.0.1:8080)",
+    "settings": "settings file (default: pelicanconf.py)",
+})
+def geocode_preview(c, base=None, places=None, cache=None, geocoder_url=None, settings=None):
+    """Print, as Markdown, how the places added or re-addressed since BASE geocode; nothing is written."""
+    config = _config(settings, PLACES_CSV=places, GEOCODE_CACHE=cache)
+    from lieux.core.geocache import read_cache
+    from lieux.tools.geocoder import Options  # network code, loaded here
+    from lieux.tools.geopreview import GitError, changed_rows, preview, previous_version, to_markdown
+
+    path = Path(config.places_csv).resolve()
+    try:
+        base, before = previous_version(path, base)
+        after = path.read_bytes()
+    except GitError as exc:
+        raise Exit(str(exc), code=1) from None
+    except OSError as exc:
+        raise Exit(f"{path} : lecture impossible : {exc.strerror}", code=1) from None
+    known, problems = read_cache(config.geocode_cache)
+    _print_problems(problems)
+    options = Options.from_config(config.geocoder, bounds=config.region.bounds)
+    if geocoder_url:
+        options.pointed_at(geocoder_url)
+    print(to_markdown(preview(changed_rows(before, after), options, known), base), end="")

@@ -85,15 +85,12 @@ def header(schema) -> str:
 
 def row(schema, **values) -> str:
     """One CSV line with the schema's columns; unspecified cells are empty."""
-    import csv
-    import io
+    from lieux.core.csvfile import csv_rows
 
     base = {"id": "lieu-test", "nom": "Lieu test", "type": "fablab", "adresse": "1 rue Test",
             "code_postal": "75011", "commune": "Paris"}
     base.update(values)
-    out = io.StringIO()
-    csv.writer(out, lineterminator="").writerow([base.get(n, "") for n in schema.names])
-    return out.getvalue()
+    return csv_rows([[base.get(n, "") for n in schema.names]])[:-1]
 
 
 def build(output: Path, places: Path, content: Path | None = None, cache: Path | None = None, **extra) -> Path:

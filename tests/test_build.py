@@ -129,7 +129,8 @@ def header_columns():
 
 def test_the_sitemap_lists_every_page(site):
     sitemap = read(site, "sitemap.xml")
-    assert sitemap.count("<url>") == 4 + 1 + 5 + 2 + 1  # indexes, about, places, partners, project
+    # indexes (map, directory, partners, projects, events, journal, help), about, places, partners, project, events
+    assert sitemap.count("<url>") == 7 + 1 + 5 + 2 + 1 + 2
 
 
 def test_the_about_page_credits_the_source(site):

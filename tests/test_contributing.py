@@ -172,8 +172,8 @@ def test_diff_places_reports_added_removed_and_modified_places(schema):
     assert diff.modified[0][1] == [("code_postal", "75011", "93100"), ("commune", "Paris", "Montreuil")]
     text = to_markdown(diff, "main")
     assert "1 ajouté, 1 modifié, 1 supprimé." in text
-    assert "- `c` — C &lt;b&gt;\\*gras\\*&lt;/b&gt; (fablab, Paris)" in text
-    assert "  - `commune` : « Paris » → « Montreuil »" in text
+    assert "- <code>c</code> — C &lt;b&gt;\\*gras\\*&lt;/b&gt; (fablab, Paris)" in text
+    assert "  - <code>commune</code> : « Paris » → « Montreuil »" in text
 
 
 def test_diff_places_ignores_formatting_changes(schema):
@@ -201,8 +201,8 @@ def test_diff_places_compares_two_commits_of_a_git_repository(tmp_path, schema):
     done = invoke("diff-places", "--places", str(places), "--base", "HEAD~1")
     assert done.returncode == 0, done.stderr
     assert "1 ajouté, 1 modifié, 1 supprimé." in done.stdout
-    assert "  - `nom` : « Lieu test » → « Renommé »" in done.stdout
-    assert "#### Supprimés\n\n- `b` — Lieu test (fablab, Paris)" in done.stdout
+    assert "  - <code>nom</code> : « Lieu test » → « Renommé »" in done.stdout
+    assert "#### Supprimés\n\n- <code>b</code> — Lieu test (fablab, Paris)" in done.stdout
 
 
 def test_diff_places_rejects_an_unknown_reference(tmp_path):

@@ -100,10 +100,13 @@ class PlacesGenerator(Generator):
         for page in pages(ctx):
             writer.write_file(page.save_as, self.get_template(page.template), self.context,
                               relative_urls=config.relative_urls, url=page.url, page_url=page.url,
-                              page_name=page.name, **common, **page.values)
+                              page_name=page.name, **common, **page.values())
         out = Path(self.output_path)
         for file in FILES:
-            (out / file.save_as).write_text(file.render(ctx), encoding="utf-8")
+            rendered = file.render(ctx)
+            for save_as, text in (rendered.items() if isinstance(rendered, dict) else [(file.save_as, rendered)]):
+                (out / save_as).parent.mkdir(parents=True, exist_ok=True)
+                (out / save_as).write_text(text, encoding="utf-8")
         try:
             copy_vendor_assets(config, out / self.settings.get("THEME_STATIC_DIR", "theme"))
         except MissingAssets as exc:

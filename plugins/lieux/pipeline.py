@@ -18,6 +18,7 @@ from .core.territory import TerritoryError
 from .stages.assemble import assemble
 from .stages.documents import Document, read_documents
 from .stages.group import group
+from .stages import match
 from .stages.link import link
 from .stages.load import LoadResult, load_places
 from .stages.locate import cache_problems, far_from_cache, locate
@@ -75,9 +76,10 @@ def run(config: Config, render: Callable[[str], str] | None = None, reference: R
     site = None
     if not loaded.errors:
         site = assemble(loaded.records, locate(loaded.records, cache, region), documents, schema,
-                        reference.documents, region, config.urls, config.edit_url)
+                        reference.documents, region, config.urls, config.edit_url, config.today, config.stale_days)
         problems += link(site, documents, loaded.path)
         group(site, schema, region)
+        match.apply(site, {c.value: c.label for c in schema["services"].categories}, config.helpers_per_project)
     return Result(reference, loaded, cache, documents, site, sorted(problems, key=_order))
 
 

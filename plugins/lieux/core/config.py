@@ -9,10 +9,12 @@ they receive the values they need from ``Config``.
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +50,7 @@ DEFAULTS: dict[str, Any] = {
     "PARTNERS_PATH": "partenaires",
     "PROJECTS_PATH": "projets",
     "PLACES_CONTENT_PATH": "lieux",
+    "EVENTS_PATH": "evenements",
     "DIRECTORY_URL": "lieux/",
     "DIRECTORY_SAVE_AS": "lieux/index.html",
     "PLACE_URL": "lieux/{id}/",
@@ -60,6 +63,20 @@ DEFAULTS: dict[str, Any] = {
     "PROJECTS_SAVE_AS": "projets/index.html",
     "PROJECT_URL": "projets/{slug}/",
     "PROJECT_SAVE_AS": "projets/{slug}/index.html",
+    "EVENTS_URL": "evenements/",
+    "EVENTS_SAVE_AS": "evenements/index.html",
+    "EVENT_URL": "evenements/{slug}/",
+    "EVENT_SAVE_AS": "evenements/{slug}/index.html",
+    "JOURNAL_URL": "suivi/",
+    "JOURNAL_SAVE_AS": "suivi/index.html",
+    "HELP_URL": "aide/",
+    "HELP_SAVE_AS": "aide/index.html",
+    # Follow-up of projects: « sans nouvelles » past this many days since the last milestone.
+    # "Today" is TODAY (AAAA-MM-JJ) if set, else SOURCE_DATE_EPOCH (reproducible builds), else the clock.
+    "FOLLOW_UP_STALE_DAYS": 730,
+    "TODAY": None,
+    # Who can help a project: how many places and partners its page lists.
+    "HELPERS_PER_PROJECT": 8,
     # The only resource the pages load from outside the site: the map tiles.
     "MAP_TILES": {
         "name": "OpenStreetMap",
@@ -134,6 +151,14 @@ class Urls:
     projects_save_as: str
     project: str
     project_save_as: str
+    events: str
+    events_save_as: str
+    event: str
+    event_save_as: str
+    journal: str
+    journal_save_as: str
+    help: str
+    help_save_as: str
 
 
 @dataclass(frozen=True)
@@ -167,6 +192,10 @@ class Config:
     vendor_assets: tuple[tuple[str, str, tuple[str, ...]], ...]
     siteurl: str
     relative_urls: bool
+    today: date
+    stale_days: int
+    helpers_per_project: int
+    repo_url: str
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any], where: str = "réglages") -> Config:
@@ -315,7 +344,8 @@ class _Reader:
         places_csv = self.path("PLACES_CSV")
         content_path = Path(str(self.settings.get("PATH", "content")))
         folders = tuple((kind, self.text(name)) for kind, name in
-                        (("partenaire", "PARTNERS_PATH"), ("projet", "PROJECTS_PATH"), ("lieu", "PLACES_CONTENT_PATH")))
+                        (("partenaire", "PARTNERS_PATH"), ("projet", "PROJECTS_PATH"), ("lieu", "PLACES_CONTENT_PATH"),
+                         ("evenement", "EVENTS_PATH")))
         return Config(
             places_csv=places_csv,
             places_schema=self.path("PLACES_SCHEMA", must_exist=True),
@@ -335,7 +365,33 @@ class _Reader:
             vendor_assets=self.vendor_assets(),
             siteurl=str(self.settings.get("SITEURL", "") or "").rstrip("/"),
             relative_urls=bool(self.settings.get("RELATIVE_URLS", False)),
+            today=self.today(),
+            stale_days=self.integer("FOLLOW_UP_STALE_DAYS", 1),
+            helpers_per_project=self.integer("HELPERS_PER_PROJECT", 1),
+            repo_url=self.text("REPO_URL").rstrip("/"),
         )
+
+    def integer(self, name: str, minimum: int) -> int:
+        value = self.get(name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            self.fail(name, f"un nombre entier supérieur ou égal à {minimum} est attendu, pas {value!r}")
+            return DEFAULTS[name]
+        return value
+
+    def today(self) -> date:
+        """TODAY, else SOURCE_DATE_EPOCH (reproducible builds), else the clock."""
+        value, epoch = self.get("TODAY"), os.environ.get("SOURCE_DATE_EPOCH", "")
+        if value:
+            try:
+                return date.fromisoformat(str(value))
+            except ValueError:
+                self.fail("TODAY", f"une date AAAA-MM-JJ est attendue, pas {value!r}")
+        if epoch:
+            try:
+                return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+            except (ValueError, OverflowError):
+                self.fail("SOURCE_DATE_EPOCH", f"un nombre de secondes depuis 1970 est attendu, pas {epoch!r}")
+        return date.today()
 
 
 def _url_setting(field_name: str) -> str:
@@ -358,7 +414,7 @@ def apply_defaults(settings: dict[str, Any]) -> None:
     for name, value in DEFAULTS.items():
         settings.setdefault(name, value)
     settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
-    folders = [settings[name] for name in ("PARTNERS_PATH", "PROJECTS_PATH", "PLACES_CONTENT_PATH")]
+    folders = [settings[name] for name in ("PARTNERS_PATH", "PROJECTS_PATH", "PLACES_CONTENT_PATH", "EVENTS_PATH")]
     for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES"):
         excluded = list(settings.get(key, []))
         settings[key] = excluded + [f for f in folders if f not in excluded]

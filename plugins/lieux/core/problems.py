@@ -22,12 +22,16 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
-        prefix = "" if self.severity == "error" else "attention : "
+        prefix = {"error": "", "warning": "attention : ", "note": "note : "}[self.severity]
         return f"{self.path}:{self.line}: {self.column}: {prefix}{self.message}"
 
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == "warning"
 
     def format(self, style: str = "human") -> str:
         """``PATH:LINE: column: message``, or a GitHub Actions annotation for ``style="github"``."""
@@ -43,7 +47,8 @@ class Problem:
             return data(text).replace(":", "%3A").replace(",", "%2C")
 
         line = f",line={self.line}" if self.line > 0 else ""
-        return f"::{self.severity} file={prop(self.path)}{line},title={prop(self.column)}::{data(self.message)}"
+        level = {"note": "notice"}.get(self.severity, self.severity)
+        return f"::{level} file={prop(self.path)}{line},title={prop(self.column)}::{data(self.message)}"
 
 
 def errors(problems: Iterable[Problem]) -> list[Problem]:
@@ -51,7 +56,7 @@ def errors(problems: Iterable[Problem]) -> list[Problem]:
 
 
 def warnings(problems: Iterable[Problem]) -> list[Problem]:
-    return [p for p in problems if not p.is_error]
+    return [p for p in problems if p.is_warning]
 
 
 def quoted(value: str, limit: int = QUOTE_LIMIT) -> str:

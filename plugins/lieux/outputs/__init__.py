@@ -9,50 +9,105 @@ that renders it from the ``Context``. Adding an export is one module and one lin
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from . import exports, sitemap
+from . import calendar, exports, feeds, help, robots, sitemap
 from .context import Context
 
 
 @dataclass(frozen=True)
 class File:
+    """A data file: ``render`` gives its text, or ``{path: text}`` for a family of files (``save_as`` a pattern)."""
+
     name: str
     save_as: str
-    render: Callable[[Context], str]
+    render: Callable[[Context], str | dict[str, str]]
 
 
 FILES: tuple[File, ...] = (
     File("places_csv", "lieux.csv", exports.places_csv),
     File("places_geojson", "lieux.geojson", exports.places_geojson),
     File("sitemap", "sitemap.xml", sitemap.render),
+    File("feed_milestones", feeds.FEED_PATHS["milestones"], feeds.milestones),
+    File("feed_places", feeds.FEED_PATHS["places"], feeds.places),
+    File("feed_events", feeds.FEED_PATHS["events"], feeds.events),
+    File("calendar", calendar.ALL_EVENTS, calendar.all_events),
+    File("event_calendar", f"evenements/{{slug}}/{calendar.ONE_EVENT}", calendar.each_event),
+    File("help_data", help.HELP_DATA, help.render),
+    File("robots", "robots.txt", robots.render),
 )
 
 
 @dataclass(frozen=True)
 class Page:
-    """One HTML page: rendered from ``template`` with ``values`` into ``save_as``."""
+    """One HTML page: rendered from ``template`` with ``values()`` into ``save_as`` (values computed on demand)."""
 
     template: str
     save_as: str
     url: str
     name: str
-    values: dict[str, Any] = field(default_factory=dict)
+    values: Callable[[], dict[str, Any]] = dict
 
 
 def pages(ctx: Context) -> Iterator[Page]:
     """Every HTML page the plugin writes, in a fixed order."""
+    site, urls = ctx.site, ctx.config.urls
+    yield Page("carte", "index.html", "", "index", lambda: {"carte": _map(ctx)})
+    yield Page("lieux", urls.directory_save_as, urls.directory, "lieux")
+    yield from (Page("lieu", p.save_as, p.url, "lieu", lambda p=p: {"place": p, **_place(p, ctx)}) for p in site.places)
+    yield Page("partenaires", urls.partners_save_as, urls.partners, "partenaires")
+    yield from (Page("partenaire", p.save_as, p.url, "partenaire", lambda p=p: {"partner": p, **_partner(p, ctx)})
+                for p in site.partners)
+    yield Page("projets", urls.projects_save_as, urls.projects, "projets", lambda: _projects(site))
+    yield from (Page("projet", p.save_as, p.url, "projet", lambda p=p: {"project": p, **_project(p, ctx)})
+                for p in site.projects)
+    yield Page("evenements", urls.events_save_as, urls.events, "evenements")
+    yield from (Page("evenement", e.save_as, e.url, "evenement", lambda e=e: {"event": e}) for e in site.events)
+    yield Page("suivi", urls.journal_save_as, urls.journal, "suivi", lambda: {"journal": journal(site), "statuses": statuses(ctx)})
+    yield Page("aide", urls.help_save_as, urls.help, "aide", lambda: {"needs": help.offers_by_need(ctx)})
+
+
+def _map(ctx: Context) -> Any:
     from .mapview import build_map  # Folium is loaded only to render
 
-    site, urls = ctx.site, ctx.config.urls
-    yield Page("carte", "index.html", "", "index", {"carte": build_map(ctx)})
-    yield Page("lieux", urls.directory_save_as, urls.directory, "lieux")
-    yield from (Page("lieu", p.save_as, p.url, "lieu", {"place": p}) for p in site.places)
-    yield Page("partenaires", urls.partners_save_as, urls.partners, "partenaires")
-    yield from (Page("partenaire", p.save_as, p.url, "partenaire", {"partner": p}) for p in site.partners)
-    yield Page("projets", urls.projects_save_as, urls.projects, "projets")
-    yield from (Page("projet", p.save_as, p.url, "projet", {"project": p}) for p in site.projects)
+    return build_map(ctx)
+
+
+def statuses(ctx: Context) -> list[tuple[str, str]]:
+    return [(c.value, c.label) for c in ctx.reference.documents.vocabulary("statut-projet").categories]
+
+
+def _place(place: Any, ctx: Context) -> dict[str, Any]:
+    """Head (description, OpenGraph, JSON-LD) and details (dates in words, report link) of a place page."""
+    from . import pagedata, seo
+
+    return {"meta": seo.place_meta(place, ctx), "details": pagedata.place_details(place, ctx.config.repo_url)}
+
+
+def _partner(partner: Any, ctx: Context) -> dict[str, Any]:
+    from . import pagedata, seo
+
+    return {"meta": seo.partner_meta(partner, ctx), "filters": pagedata.partner_filters(partner)}
+
+
+def _project(project: Any, ctx: Context) -> dict[str, Any]:
+    from . import pagedata, seo
+
+    return {"meta": seo.project_meta(project, ctx), "details": pagedata.project_details(project)}
+
+
+def _projects(site: Any) -> dict[str, Any]:
+    """The projects list: each project with its milestones' dates in words."""
+    from . import pagedata
+
+    return {"projects": [(p, pagedata.project_details(p)) for p in site.projects]}
+
+
+def journal(site: Any) -> list[tuple[Any, Any]]:
+    """Every milestone of every project, newest first: ``(milestone, project)``."""
+    return sorted(((m, p) for p in site.projects for m in p.milestones), key=lambda x: (x[0].date, x[1].slug),
+                  reverse=True)
 
 
 def links() -> dict[str, str]:

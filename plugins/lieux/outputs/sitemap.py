@@ -8,9 +8,10 @@ from .context import Context
 
 
 def urls(ctx: Context) -> list[str]:
-    site, u = ctx.site, ctx.config.urls
-    listed = ["", u.directory, u.partners, u.projects, *ctx.page_urls]
-    return listed + [p.url for p in site.places] + [p.url for p in site.partners] + [p.url for p in site.projects]
+    """Every page the plugin writes (the one list in outputs.pages), then Pelican's own pages."""
+    from . import pages
+
+    return [page.url for page in pages(ctx)] + list(ctx.page_urls)
 
 
 def render(ctx: Context) -> str:

@@ -17,12 +17,15 @@ from typing import Any
 
 from ..core.problems import Problem, display_path, quoted
 from ..core.schema import DocumentSchema, Key, Kind
-from ..core.text import slugify
+from ..core.text import fold, french_date, slugify
+from ..core.vocabulary import Matcher
 from .load import is_web_url, text_problems
 
 KEY_LINE = re.compile(r"^[ ]{0,3}([A-Za-z0-9_-]+):\s*(.*)$")
 CONTINUATION = re.compile(r"^[ ]{4,}(.*)$")
 MILESTONE = re.compile(r"^\s*(\d{4}(?:-\d{2}){0,2})\s*:\s*(.+?)\s*$")
+HOURS = re.compile(r"^([01]?\d|2[0-3])h([0-5]\d)?(?:\s*-\s*([01]?\d|2[0-3])h([0-5]\d)?)?$")
+FLAGS = {"oui": True, "non": False}
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,11 @@ class Milestone:
     date: str
     text: str
     line: int = 0
+
+    @property
+    def date_text(self) -> str:
+        """« 13 décembre 2017 », « juin 2017 », « 2013 »."""
+        return french_date(self.date)
 
 
 @dataclass
@@ -84,8 +92,8 @@ def parse_front_matter(text: str) -> tuple[dict[str, list[Entry]], str]:
             entry = entries[key][index]
             entries[key][index] = Entry(entry.line, f"{entry.value} {more.group(1).strip()}".strip())
         else:
-            if re.match(r"^(-{3}|\.{3})\s*$", line):
-                number += 1
+            if re.match(r"^(-{3}|\.{3})\s*$", line) or not line.strip():
+                number += 1  # the line that ends the front matter is not part of the text
             break
         number += 1
     return entries, "\n".join(lines[number:])
@@ -150,6 +158,46 @@ class _Checker:
             if key.max_length and len(item) > key.max_length:
                 self.add(entry.line, key, f"« {quoted(item)} » : {len(item)} caractères, {key.max_length} au plus")
         return [(entry.line, item) for item in items]
+
+    def check_codes(self, key: Key, entry: Entry) -> list[str]:
+        """Codes of the vocabulary, or free words mapped to them (each mapping said as a note)."""
+        matcher = Matcher(self.schema.vocabulary(key.vocabulary))
+        codes = []
+        for word in (w.strip() for w in entry.value.split(key.separator)):
+            if not word:
+                continue
+            found = matcher.match(word)
+            if found.code and found.via != "code":
+                self.add(entry.line, key, f"« {quoted(word)} » compris comme « {found.code} » ({found.via})", "note")
+            elif not found.code:
+                hint = f" ; vouliez-vous dire « {found.suggestion} » ?" if found.suggestion else ""
+                self.add(entry.line, key, f"« {quoted(word)} » ne correspond à aucun code de la liste "
+                                          f"« {key.vocabulary} »{hint} (codes : {', '.join(matcher.vocabulary.codes)})",
+                         "warning")
+            if found.code and found.code not in codes:
+                codes.append(found.code)
+        return codes
+
+    def check_date(self, key: Key, entry: Entry) -> str:
+        if re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", entry.value) and is_partial_date(entry.value):
+            return entry.value
+        self.add(entry.line, key, f"« {quoted(entry.value)} » n'est pas une date réelle au format AAAA-MM-JJ "
+                                  "(ou AAAA-MM quand le jour n'est pas fixé)")
+        return ""
+
+    def check_hours(self, key: Key, entry: Entry) -> str:
+        if HOURS.fullmatch(entry.value.replace(" ", "")):
+            return entry.value.replace(" ", "")
+        self.add(entry.line, key, f"« {quoted(entry.value)} » : les horaires s'écrivent « 9h00-12h30 » ou « 18h »",
+                 "warning")
+        return ""
+
+    def check_flag(self, key: Key, entry: Entry) -> bool:
+        value = fold(entry.value)
+        if value in FLAGS:
+            return FLAGS[value]
+        self.add(entry.line, key, f"« {quoted(entry.value)} » : « oui » ou « non »", "warning")
+        return False
 
     def check_milestone(self, key: Key, entry: Entry) -> Milestone | None:
         match = MILESTONE.match(entry.value)

@@ -7,11 +7,11 @@ line, never silently dropped.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from ..core.problems import Problem, quoted
 from .documents import Document
-from .site import Site
+from .site import Event, Site
 
 
 def link(site: Site, documents: Iterable[Document], places_path: str) -> list[Problem]:
@@ -19,6 +19,7 @@ def link(site: Site, documents: Iterable[Document], places_path: str) -> list[Pr
     places = {p.id: p for p in site.places}
     partners = {p.slug: p for p in site.partners}
     projects = {p.slug: p for p in site.projects}
+    events = {e.slug: e for e in site.events}
     problems: list[Problem] = []
 
     def resolve(doc: Document, key: str, table: dict, what: str) -> list:
@@ -51,20 +52,33 @@ def link(site: Site, documents: Iterable[Document], places_path: str) -> list[Pr
                 place.projects.append(project)
             for partner in project.partners:
                 partner.projects.append(project)
+        elif doc.kind == "evenement" and doc.slug in events:
+            _link_event(events[doc.slug], doc, resolve, places, partners, projects)
     _sort_links(site)
     return problems
+
+
+def _link_event(event: Event, doc: Document, resolve: Callable, places: dict, partners: dict,
+                projects: dict) -> None:
+    found = resolve(doc, "lieu", places, "lieu")
+    event.place = found[0] if found else None
+    event.organisers = resolve(doc, "organisateurs", partners, "partenaire")
+    event.projects = resolve(doc, "projets", projects, "projet")
+    for item in [*found[:1], *event.organisers, *event.projects]:
+        item.events.append(event)
 
 
 def _where(what: str, ref: str, places_path: str) -> str:
     if what == "lieu":
         return f"aucun lieu de {places_path} n'a cet id"
-    return f"aucune page content/partenaires/{ref}.md"
+    folder = {"partenaire": "partenaires", "projet": "projets"}[what]
+    return f"aucune page content/{folder}/{ref}.md"
 
 
 def _sort_links(site: Site) -> None:
-    order = {id(p): i for i, p in enumerate([*site.places, *site.partners, *site.projects])}
+    order = {id(p): i for i, p in enumerate([*site.places, *site.partners, *site.projects, *site.events])}
     for item in [*site.places, *site.partners, *site.projects]:
-        for name in ("places", "partners", "projects"):
+        for name in ("places", "partners", "projects", "events"):
             links = getattr(item, name, None)
             if links:
                 links.sort(key=lambda x: order[id(x)])

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from urllib.parse import urlsplit
 from ..core.csvfile import Sniffed, Table, csv_text, read_table, sniff
 from ..core.problems import Problem, Record, display_path, errors, quoted, warnings
 from ..core.schema import Field, Schema
+from ..core.vocabulary import Matcher
 
 ADDRESS_FIELDS = ("adresse", "code_postal", "commune")
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -105,13 +107,21 @@ def _number(f: Field, value: str) -> tuple[float | None, list[str]]:
     return number, []
 
 
+@lru_cache(maxsize=None)
+def _matcher(f: Field) -> Matcher:
+    return Matcher(f.vocabulary)
+
+
 def _list(f: Field, value: str) -> tuple[tuple[str, ...], list[str]]:
     items = tuple(item.strip() for item in value.split(f.delimiter or "|") if item.strip())
-    messages = [
-        f"« {quoted(item)} » n'est pas une valeur autorisée ; valeurs possibles : {', '.join(f.allowed)} "
-        f"(séparées par « {f.delimiter} »)"
-        for item in items if f.allowed and item not in f.allowed
-    ]
+    messages = []
+    for item in items:
+        if f.allowed and item not in f.allowed:
+            found = _matcher(f).match(item)
+            guess = found.code or found.suggestion
+            hint = f" ; vouliez-vous dire « {guess} » ?" if guess else ""
+            messages.append(f"« {quoted(item)} » n'est pas une valeur autorisée{hint} Valeurs possibles : "
+                            f"{', '.join(f.allowed)} (séparées par « {f.delimiter} »)")
     return items, messages
 
 

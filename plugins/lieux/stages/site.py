@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.problems import Problem, Record
-from ..core.text import french_date_of
+from ..core.text import french_date, french_date_of
 from .documents import Milestone
 from .locate import Location
 
@@ -37,6 +37,8 @@ class Place:
     body: str = ""
     partners: list[Partner] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    wanted_by: list[Wanted] = field(default_factory=list)
 
     def __getattr__(self, name: str) -> Any:
         # Columns of the CSV are reachable as attributes: place.nom, place.commune…
@@ -74,8 +76,12 @@ class Partner:
     content: str
     url: str
     save_as: str
+    offers: list[str] = field(default_factory=list)
+    offer_labels: list[str] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    wanted_by: list[Wanted] = field(default_factory=list)
 
 
 @dataclass
@@ -92,6 +98,66 @@ class Project:
     places: list[Place] = field(default_factory=list)
     partners: list[Partner] = field(default_factory=list)
     places_elsewhere: list[str] = field(default_factory=list)
+    needs: list[str] = field(default_factory=list)
+    need_labels: list[str] = field(default_factory=list)
+    helpers: list[Help] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    last_news: str = ""  # ISO date of the newest milestone
+    stale: bool = False  # no news for longer than the follow-up threshold
+
+    @property
+    def last_news_text(self) -> str:
+        return french_date(self.last_news) if self.last_news else ""
+
+
+@dataclass
+class Event:
+    slug: str
+    title: str
+    date: str  # AAAA-MM-JJ, or AAAA-MM when the day is not set
+    end: str
+    hours: str
+    to_confirm: bool
+    summary: str
+    content: str
+    url: str
+    save_as: str
+    place: Place | None = None
+    place_text: str = ""
+    organisers: list[Partner] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    upcoming: bool = False
+
+    @property
+    def date_text(self) -> str:
+        """« 21 juin 2017 », « du 21 au 22 juin 2017 », « octobre 2017 (date à confirmer) »."""
+        text = french_date(self.date)
+        if self.end and self.end != self.date:
+            text = f"du {french_date(self.date)} au {french_date(self.end)}"
+        if self.hours:
+            text += f", {self.hours.replace('-', ' à ')}"
+        return text + (" (date à confirmer)" if self.to_confirm else "")
+
+    @property
+    def where(self) -> str:
+        return self.place.nom if self.place else self.place_text
+
+
+@dataclass(frozen=True)
+class Help:
+    """Who can help a project (a Place or a Partner), and why, in words."""
+
+    target: Any
+    kind: str  # "lieu" or "partenaire"
+    reason: str
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A project looking for what a place or partner offers."""
+
+    project: Project
+    labels: tuple[str, ...]
 
 
 @dataclass
@@ -119,6 +185,7 @@ class Site:
     places: list[Place]
     partners: list[Partner]
     projects: list[Project]
+    events: list[Event] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     types: list[TypeGroup] = field(default_factory=list)
     departements: list[tuple[str, str, int]] = field(default_factory=list)

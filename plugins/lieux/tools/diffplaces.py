@@ -61,9 +61,14 @@ def md(text: str) -> str:
     return re.sub(r"([\\`*_\[\]|#~])", r"\\\1", text)
 
 
+def code(text: str) -> str:
+    """Text as inline code, safe whatever it holds (backticks, ``<!--``, ``###``…): escaped, in ``<code>``."""
+    return f"<code>{md(text)}</code>"
+
+
 def _describe(row: dict[str, str]) -> str:
     where = ", ".join(x for x in (row.get("type", ""), row.get("commune", "")) if x)
-    return f"`{row.get('id', '')}` — {md(row.get('nom', ''))}" + (f" ({md(where)})" if where else "")
+    return f"{code(row.get('id', ''))} — {md(row.get('nom', ''))}" + (f" ({md(where)})" if where else "")
 
 
 def to_markdown(diff: PlacesDiff, base: str) -> str:
@@ -71,7 +76,7 @@ def to_markdown(diff: PlacesDiff, base: str) -> str:
         return f"{n} {word}{'s' if n > 1 else ''}"
 
     lines = [
-        f"### Lieux modifiés par rapport à `{base.replace('`', '')}`",
+        f"### Lieux modifiés par rapport à {code(base)}",
         "",
         f"{plural(len(diff.added), 'ajouté')}, {plural(len(diff.modified), 'modifié')}, "
         f"{plural(len(diff.removed), 'supprimé')}.",
@@ -84,7 +89,7 @@ def to_markdown(diff: PlacesDiff, base: str) -> str:
         lines += ["", "#### Modifiés", ""]
         for row, changes in diff.modified:
             lines.append(f"- {_describe(row)}")
-            lines += [f"  - `{name}` : « {md(old)} » → « {md(new)} »" for name, old, new in changes]
+            lines += [f"  - {code(name)} : « {md(old)} » → « {md(new)} »" for name, old, new in changes]
     if diff.removed:
         lines += ["", "#### Supprimés", ""] + [f"- {_describe(row)}" for row in diff.removed]
     return "\n".join(lines) + "\n"

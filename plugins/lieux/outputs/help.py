@@ -1,0 +1,65 @@
+"""The data of « Trouver de l'aide pour mon projet »: who offers what, where, and the words that name it.
+
+The browser ranks with the same rule as the build's matcher (stages/match.py): needs
+covered, weighted ``1 + ln(N / n)``, then distance. Columns are named once, here.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..core.vocabulary import Matcher, match_key
+from ..stages.match import Index, _partner_helper, _place_helper
+from .context import Context
+
+HELP_DATA = "aide/aide.json"
+# The columns of each helper's row, in order; the help page's script reads them by these names.
+HELPER_FIELDS = ("kind", "name", "url", "codes", "lat", "lon", "dep", "commune")
+
+
+def help_data(ctx: Context) -> dict[str, Any]:
+    site, schema = ctx.site, ctx.reference.schema
+    vocabulary = schema["services"].vocabulary
+    helpers = [_place_helper(p) for p in site.places if not p.is_closed and p.services]
+    helpers += [_partner_helper(p) for p in site.partners if p.offers]
+    index = Index.build(helpers)
+    codes = list(vocabulary.codes)
+    position = {code: i for i, code in enumerate(codes)}
+    keys: dict[str, list[str]] = {code: [] for code in codes}
+    for key, (code, _) in Matcher(vocabulary).keys.items():
+        keys[code].append(key)
+    rows = []
+    for helper in helpers:
+        target = helper.target
+        is_place = helper.key.startswith("lieu:")
+        point = helper.points[0] if helper.points else (None, None)
+        rows.append(["lieu" if is_place else "partenaire", helper.name, target.url,
+                     sorted(position[c] for c in helper.codes if c in position),
+                     None if point[0] is None else round(point[0], 5), None if point[1] is None else round(point[1], 5),
+                     target.departement if is_place else "", (target.commune or "") if is_place else ""])
+    communes: dict[str, list[float]] = {}
+    for p in site.mapped:
+        if p.commune:
+            communes.setdefault(match_key(p.commune), []).append((p.location.latitude, p.location.longitude))
+    return {
+        "fields": list(HELPER_FIELDS),
+        "codes": [{"code": c.value, "label": c.label, "definition": c.definition,
+                   "weight": round(index.weights.get(c.value, 0.0), 6), "keys": sorted(keys[c.value])}
+                  for c in vocabulary.categories],
+        "helpers": rows,
+        "communes": {name: [round(sum(x[0] for x in pts) / len(pts), 5), round(sum(x[1] for x in pts) / len(pts), 5)]
+                     for name, pts in sorted(communes.items())},
+    }
+
+
+def render(ctx: Context) -> str:
+    return json.dumps(help_data(ctx), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def offers_by_need(ctx: Context) -> list[tuple[Any, list[Any], list[Any]]]:
+    """For the page without JavaScript: each code, with the partners and the places offering it."""
+    vocabulary = ctx.reference.schema["services"].vocabulary
+    return [(c, [p for p in ctx.site.partners if c.value in p.offers],
+             [p for p in ctx.site.places if c.value in p.services and not p.is_closed])
+            for c in vocabulary.categories]

@@ -4,8 +4,8 @@ import csv
 
 import pytest
 from conftest import FIXTURES
-from lieux.tools.cget import import_cget, write_rows
 from lieux.stages.load import load_places
+from lieux.tools.cget import import_cget, write_rows
 
 EXCERPT = FIXTURES / "cget-excerpt.csv"
 

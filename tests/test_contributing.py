@@ -10,11 +10,11 @@ import pytest
 import yaml
 from conftest import ROOT, header, row
 from lieux.core.csvfile import read_table, sniff
-from lieux.tools.fixcsv import fix_text
-from lieux.tools.diffplaces import diff_places, to_markdown
-from lieux.tools.duplicates import find_duplicates, name_key
 from lieux.core.problems import Problem
 from lieux.stages.load import load_places
+from lieux.tools.diffplaces import diff_places, to_markdown
+from lieux.tools.duplicates import find_duplicates, name_key
+from lieux.tools.fixcsv import fix_text
 
 
 def invoke(*args, cwd=ROOT):

@@ -54,7 +54,8 @@ def test_the_cget_rows_without_an_address_are_filed_under_their_departement():
 
 def test_a_postcode_outside_the_region_is_an_error_naming_its_departements(schema, region, tmp_path):
     path = tmp_path / "places.csv"
-    path.write_text(header(schema) + "\n" + row(schema, code_postal="31000", commune="Toulouse") + "\n", encoding="utf-8")
+    path.write_text(header(schema) + "\n" + row(schema, code_postal="31000", commune="Toulouse") + "\n",
+                    encoding="utf-8")
     (problem,) = check_places(load_places(path, schema).records, region, "places.csv")
     assert problem.is_error and "75, 77, 78, 91, 92, 93, 94, 95" in problem.message
 

@@ -18,8 +18,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from pelican import signals
-
 logger = logging.getLogger(__name__)
 
 
@@ -45,6 +43,8 @@ def get_generators(pelican: Any) -> type:
 
 
 def register() -> None:
+    from pelican import signals  # imported when Pelican loads the plugin, not by the tools
+
     signals.initialized.connect(configure)
     signals.get_generators.connect(get_generators)
     signals.content_object_init.connect(sanitize_content)

@@ -15,10 +15,10 @@ from .core.problems import Problem, display_path, errors
 from .core.region import Region
 from .core.schema import DocumentSchema, Schema, SchemaError, load_document_schema, load_schema
 from .core.territory import TerritoryError
+from .stages import match
 from .stages.assemble import assemble
 from .stages.documents import Document, read_documents
 from .stages.group import group
-from .stages import match
 from .stages.link import link
 from .stages.load import LoadResult, load_places
 from .stages.locate import cache_problems, far_from_cache, locate
@@ -62,8 +62,11 @@ class Result:
         return errors(self.problems)
 
 
-def run(config: Config, render: Callable[[str], str] | None = None, reference: Reference | None = None) -> Result:
-    """Read and check every input; build the Site when nothing is wrong enough to stop."""
+def run(config: Config, render: Callable[[str], str] | None = None, reference: Reference | None = None,
+        matching: bool = True) -> Result:
+    """Read and check every input; build the Site when nothing is wrong enough to stop.
+
+    ``matching=False`` (``invoke validate``) skips who-can-help: it finds no problem."""
     reference = reference or Reference.load(config)
     schema, region = reference.schema, reference.region
     loaded = load_places(config.places_csv, schema)
@@ -79,7 +82,8 @@ def run(config: Config, render: Callable[[str], str] | None = None, reference: R
                         reference.documents, region, config.urls, config.edit_url, config.today, config.stale_days)
         problems += link(site, documents, loaded.path)
         group(site, schema, region)
-        match.apply(site, {c.value: c.label for c in schema["services"].categories}, config.helpers_per_project)
+        if matching:
+            match.apply(site, {c.value: c.label for c in schema["services"].categories}, config.helpers_per_project)
     return Result(reference, loaded, cache, documents, site, sorted(problems, key=_order))
 
 

@@ -14,7 +14,7 @@ import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +101,9 @@ DEFAULTS: dict[str, Any] = {
         "vendor/leaflet.markercluster": (
             "leaflet.markercluster/dist",
             ["leaflet.markercluster.js", "MarkerCluster.css", "MarkerCluster.Default.css"],
+        ),
+        "vendor/leaflet-gesture-handling": (
+            "leaflet-gesture-handling/dist", ["leaflet-gesture-handling.min.js", "leaflet-gesture-handling.min.css"],
         ),
     },
 }
@@ -285,7 +288,8 @@ class _Reader:
                                 "(« code »: « 11 »), ses départements en sont déduits")
         unknown = sorted(set(value) - {"code", "codes", "name", "bounds", "departements"})
         if unknown:
-            self.fail("REGION", f"clé(s) inconnue(s) : {', '.join(unknown)} ; clés possibles : code, codes, name, bounds")
+            self.fail("REGION", f"clé(s) inconnue(s) : {', '.join(unknown)} ; "
+                                "clés possibles : code, codes, name, bounds")
         codes = value.get("codes", [value["code"]] if "code" in value else [])
         codes = tuple(str(c) for c in codes) if isinstance(codes, list | tuple) else ()
         if not codes or not all(re.fullmatch(r"\d{2}", c) for c in codes):
@@ -304,7 +308,8 @@ class _Reader:
             self.fail("REGION", f"« bounds » s'écrit [[sud, ouest], [nord, est]] en degrés, pas {value!r}")
             return None
         if not (-90 <= bounds.south < bounds.north <= 90 and -180 <= bounds.west < bounds.east <= 180):
-            self.fail("REGION", f"« bounds » : le sud doit être au sud du nord et l'ouest à l'ouest de l'est ({value!r})")
+            self.fail("REGION", "« bounds » : le sud doit être au sud du nord et l'ouest à l'ouest de l'est "
+                                f"({value!r})")
             return None
         return bounds
 
@@ -388,7 +393,7 @@ class _Reader:
                 self.fail("TODAY", f"une date AAAA-MM-JJ est attendue, pas {value!r}")
         if epoch:
             try:
-                return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+                return datetime.fromtimestamp(int(epoch), tz=UTC).date()
             except (ValueError, OverflowError):
                 self.fail("SOURCE_DATE_EPOCH", f"un nombre de secondes depuis 1970 est attendu, pas {epoch!r}")
         return date.today()

@@ -42,8 +42,12 @@ class Vocabulary:
     def codes(self) -> tuple[str, ...]:
         return tuple(c.value for c in self.categories)
 
+    @cached_property
+    def by_code(self) -> dict[str, Category]:
+        return {c.value: c for c in self.categories}
+
     def get(self, code: str) -> Category | None:
-        return next((c for c in self.categories if c.value == code), None)
+        return self.by_code.get(code)
 
     def label(self, code: str) -> str:
         category = self.get(code)

@@ -77,6 +77,9 @@ class Territory:
     _aliases: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     # Current commune code -> names of the former communes merged into it.
     _former_names: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
+    # (postcode, commune name) -> whether they match, filled as places are checked.
+    _matches: dict[tuple[str, str], bool | None] = field(default_factory=dict, repr=False, compare=False)
+    _departements: dict[tuple[str, str], str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -143,6 +146,12 @@ class Territory:
         return tuple(sorted(self._communes.values(), key=lambda c: c.code))
 
     def departement_of(self, postcode: str = "", insee: str = "") -> str:
+        key = (postcode or "", insee or "")
+        if key not in self._departements:  # places share postcodes: each is looked up once
+            self._departements[key] = self._departement_of(*key)
+        return self._departements[key]
+
+    def _departement_of(self, postcode: str = "", insee: str = "") -> str:
         """The département code of a place in the territory, or ``""`` when unknown or outside it.
 
         The INSEE commune code wins over the postcode: it names the commune, current or former,
@@ -194,6 +203,12 @@ class Territory:
         « Cedex ». « Paris », « Paris 11 » and « Paris 11e » match « Paris 11e Arrondissement », and
         the former communes merged into a commune still match its postcode (« Le Chesnay » for 78150).
         """
+        key = (postcode or "", commune_name or "")
+        if key not in self._matches:  # places share communes: each pair is compared once
+            self._matches[key] = self._postcode_matches(*key)
+        return self._matches[key]
+
+    def _postcode_matches(self, postcode: str, commune_name: str) -> bool | None:
         communes = self.communes_of_postcode(postcode)
         if not communes:
             return None

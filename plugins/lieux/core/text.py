@@ -13,11 +13,14 @@ MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao�
           "novembre", "décembre")
 
 
+COMBINING = re.compile("[\u0300-\u036f]")  # the marks NFKD splits off French letters; JavaScript uses the same
+
+
 def fold(text: str) -> str:
     """Case- and accent-insensitive form, white space collapsed: « Écoles  » → « ecoles »."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split())
+    if not text.isascii():
+        text = COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    return " ".join(text.casefold().split())
 
 
 def sort_key(text: str) -> str:

@@ -13,8 +13,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,7 +28,8 @@ ADDRESS_FIELDS = ("adresse", "code_postal", "commune")
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 DECIMAL = re.compile(r"-?[0-9]{1,3}(\.[0-9]+)?")  # ASCII digits, a point, no sign but "-", no exponent
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# C0 controls but LF, DEL and C1 controls, the bidi marks and overrides, and U+FFFD (a byte that was not UTF-8).
+FORBIDDEN = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffd]")
 
 
 @dataclass
@@ -76,10 +77,8 @@ def forbidden_character(value: str) -> str:
 
     A line feed is allowed: a quoted value may span several lines. A lone CR, a tab, NUL, the
     other C0 and C1 controls, DEL and the bidi overrides are not."""
-    for char in value:
-        if char in BIDI_CONTROLS or char == "\ufffd" or (unicodedata.category(char) == "Cc" and char != "\n"):
-            return char
-    return ""
+    found = FORBIDDEN.search(value)
+    return found.group() if found else ""
 
 
 def text_problems(value: str, max_length: int | None) -> list[str]:
@@ -107,7 +106,7 @@ def _number(f: Field, value: str) -> tuple[float | None, list[str]]:
     return number, []
 
 
-@lru_cache(maxsize=None)
+@cache
 def _matcher(f: Field) -> Matcher:
     return Matcher(f.vocabulary)
 
@@ -130,7 +129,8 @@ def _string(f: Field, value: str) -> list[str]:
     if f.regex and not f.regex.fullmatch(value):
         messages.append(f"« {quoted(value)} » n'a pas le format attendu (exemple : « {f.example} ») ; {f.description}")
     if f.allowed and value not in f.allowed:
-        messages.append(f"« {quoted(value)} » n'est pas une valeur autorisée ; valeurs possibles : {', '.join(f.allowed)}")
+        messages.append(f"« {quoted(value)} » n'est pas une valeur autorisée ; "
+                        f"valeurs possibles : {', '.join(f.allowed)}")
     if (f.type == "date" or ISO_DATE.fullmatch(value)) and not _is_date(value):
         messages.append(f"« {value} » n'est pas une date valide au format AAAA-MM-JJ")
     if f.format == "uri" and not is_web_url(value):
@@ -188,24 +188,26 @@ def _check_location(values: dict[str, Any], line: int, where: str) -> Iterable[P
                       f"commune (manque : {missing}), ou la latitude et la longitude")
 
 
-def _row(schema: Schema, header: list[str], cells: list[str], line: int, where: str,
+def _row(schema: Schema, fields: list[Field], cells: list[str], line: int, where: str,
          first_seen: dict[tuple[str, str], int]) -> tuple[Record | None, list[Problem]]:
     problems: list[Problem] = []
     values: dict[str, Any] = {}
-    for name, cell in zip(header, cells, strict=True):
-        f = schema[name]
+    for f, cell in zip(fields, cells, strict=True):
+        name = f.name
         values[name], messages = check_value(f, cell)
-        problems += [Problem(where, line, name, m) for m in messages]
-        if f.unique and values[name] and not messages:
+        if messages:
+            problems += [Problem(where, line, name, m) for m in messages]
+        elif f.unique and values[name]:
             key = (name, values[name])
             if key in first_seen:
-                problems.append(Problem(where, line, name, f"« {quoted(cell)} » est déjà utilisé ligne {first_seen[key]}"))
+                problems.append(Problem(where, line, name,
+                                        f"« {quoted(cell)} » est déjà utilisé ligne {first_seen[key]}"))
             first_seen.setdefault(key, line)
     if not problems:
         problems += _check_location(values, line, where)
     if problems:
         return None, problems
-    raw = dict(zip(header, cells, strict=True))
+    raw = {f.name: cell for f, cell in zip(fields, cells, strict=True)}
     return Record(line, {n: values[n] for n in schema.names}, {n: raw[n] for n in schema.names}), []
 
 
@@ -216,13 +218,14 @@ def validate_rows(header: list[str], rows: list[tuple[int, list[str]]], schema: 
     if result.problems:
         return result
     first_seen: dict[tuple[str, str], int] = {}
+    fields = [schema[name] for name in header]
     for line, cells in rows:
         if len(cells) != len(header):
             result.problems.append(Problem(where, line, "ligne",
                                            f"{len(cells)} valeurs au lieu de {len(header)} : une virgule en trop "
                                            "ou en moins, ou un texte contenant une virgule sans guillemets ?"))
             continue
-        record, problems = _row(schema, header, cells, line, where, first_seen)
+        record, problems = _row(schema, fields, cells, line, where, first_seen)
         result.problems += problems
         if record:
             result.records.append(record)
@@ -276,7 +279,8 @@ def parse(raw: bytes, where: str) -> tuple[Sniffed, Table | None, list[Problem]]
     return sniffed, table, problems
 
 
-def not_canonical(raw: bytes, sniffed: Sniffed, header: list[str], columns: tuple[str, ...], canonical: str) -> list[str]:
+def not_canonical(raw: bytes, sniffed: Sniffed, header: list[str], columns: tuple[str, ...],
+                  canonical: str) -> list[str]:
     """Why ``raw`` is not in its canonical form ``canonical`` (empty when it is), in French."""
     if raw == canonical.encode("utf-8"):
         return []

@@ -66,16 +66,22 @@ class Place:
 
 
 @dataclass
-class Partner:
+class Published:
+    """What every page written from a markdown document has: its slug, texts and address."""
+
     slug: str
     title: str
-    kind: str
-    kind_label: str
-    website: str
     summary: str
     content: str
     url: str
     save_as: str
+
+
+@dataclass
+class Partner(Published):
+    kind: str = ""
+    kind_label: str = ""
+    website: str = ""
     offers: list[str] = field(default_factory=list)
     offer_labels: list[str] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
@@ -85,15 +91,9 @@ class Partner:
 
 
 @dataclass
-class Project:
-    slug: str
-    title: str
-    status: str
-    status_label: str
-    summary: str
-    content: str
-    url: str
-    save_as: str
+class Project(Published):
+    status: str = ""
+    status_label: str = ""
     milestones: list[Milestone] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
     partners: list[Partner] = field(default_factory=list)
@@ -111,17 +111,11 @@ class Project:
 
 
 @dataclass
-class Event:
-    slug: str
-    title: str
-    date: str  # AAAA-MM-JJ, or AAAA-MM when the day is not set
-    end: str
-    hours: str
-    to_confirm: bool
-    summary: str
-    content: str
-    url: str
-    save_as: str
+class Event(Published):
+    date: str = ""  # AAAA-MM-JJ, or AAAA-MM when the day is not set
+    end: str = ""
+    hours: str = ""
+    to_confirm: bool = False
     place: Place | None = None
     place_text: str = ""
     organisers: list[Partner] = field(default_factory=list)

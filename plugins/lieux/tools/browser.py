@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 # Debian's chromium (/usr/bin/chromium is a wrapper script), or the browser named by $CHROMIUM.
-CHROMIUM = next((p for p in (os.environ.get("CHROMIUM", ""), "/usr/lib/chromium/chromium", shutil.which("chromium") or "")
-                 if p and Path(p).exists()), None)
+CANDIDATES = (os.environ.get("CHROMIUM", ""), "/usr/lib/chromium/chromium", shutil.which("chromium") or "")
+CHROMIUM = next((p for p in CANDIDATES if p and Path(p).exists()), None)
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 TILE_HOST = "tile.openstreetmap.org"

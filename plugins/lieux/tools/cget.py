@@ -119,136 +119,141 @@ def import_cget(
 ) -> ImportResult:
     """Map the dataset's rows of ``region`` (INSEEREG) to rows of our schema."""
     result = ImportResult()
-    numbered = _dict_rows(Path(source).read_text(encoding="utf-8"))
     kept_rows = []
     if existing and Path(existing).exists():
         kept_rows = [r for _, r in _dict_rows(Path(existing).read_text(encoding="utf-8"))
                      if not r.get("source", "").startswith(SOURCE_PREFIX)]
     result.kept = len(kept_rows)
+    selected = _select(_dict_rows(Path(source).read_text(encoding="utf-8")), region, result)
+    mapper = _RowMapper(result, schema, _ids([raw for _, raw in selected], {r["id"] for r in kept_rows}),
+                        _points_by_postcode(selected))
+    result.rows = [mapper.map(line, raw) for line, raw in selected]
+    result.rows.extend({name: r.get(name, "") for name in schema.names} for r in kept_rows)
+    result.rows.sort(key=lambda r: r["id"])
+    return result
 
+
+def _select(rows: list[tuple[int, dict[str, str]]], region: str, result: ImportResult) -> list[tuple[int, dict]]:
+    """The rows of ``region``; the others are noted as skipped. Personal cells are only counted."""
     selected = []
-    for line, raw in numbered:
+    for line, raw in rows:
         result.personal_cells += sum(1 for c in PERSONAL_COLUMNS if (raw.get(c) or "").strip())
-        if raw.get("INSEEREG", "").strip() != region:
-            result.notes.append(
-                Note("ignoré", raw["ID"], line, clean_text(raw["NOM_TL"]), f"hors de la région {region}")
-            )
-            continue
-        selected.append((line, raw))
+        if raw.get("INSEEREG", "").strip() == region:
+            selected.append((line, raw))
+        else:
+            reason = f"hors de la région {region}"
+            result.notes.append(Note("ignoré", raw["ID"], line, clean_text(raw["NOM_TL"]), reason))
+    return selected
 
-    ids = _ids([raw for _, raw in selected], {r["id"] for r in kept_rows})
 
-    # Where the places of each postcode are, to spot coordinates far from their address.
+def _points_by_postcode(selected: list[tuple[int, dict]]) -> dict[str, list[tuple[str, tuple[float, float]]]]:
+    """Where the places of each postcode are, to spot coordinates far from their address."""
     by_postcode: dict[str, list[tuple[str, tuple[float, float]]]] = defaultdict(list)
     for _, raw in selected:
         if re.fullmatch(r"\d{5}", raw["CP"]) and raw["LAT"] and raw["LONG"]:
             by_postcode[raw["CP"]].append((raw["ID"], (float(raw["LAT"]), float(raw["LONG"]))))
+    return by_postcode
 
-    seen_names: dict[tuple[str, str], str] = {}
-    for line, raw in selected:
-        name = clean_text(raw["NOM_TL"])
-        cget_id = raw["ID"]
 
-        def note(action: str, reason: str, _id: str = cget_id, _line: int = line, _name: str = name) -> None:
-            result.notes.append(Note(action, _id, _line, _name, reason))
+class _RowMapper:
+    """Maps one CGET row to one of ours, noting every change and every doubt with its reason."""
 
-        if name != raw["NOM_TL"]:
-            note("modifié", "nom : espaces superflus ou insécables retirés")
-        kind = TYPES.get(raw["TYPO"].strip())
-        if kind is None:
-            note("signalé", f"typologie inconnue « {raw['TYPO']} », classée tiers-lieu")
-            kind = "tiers-lieu"
-        elif not raw["TYPO"].strip():
-            note("signalé", "typologie absente : classé « tiers-lieu »")
+    def __init__(self, result: ImportResult, schema: Schema, ids: dict[str, str],
+                 by_postcode: dict[str, list[tuple[str, tuple[float, float]]]]) -> None:
+        self.result, self.schema, self.ids, self.by_postcode = result, schema, ids, by_postcode
+        self.seen_names: dict[tuple[str, str], str] = {}
+        self.line, self.raw, self.name = 0, {}, ""
 
-        address = clean_text(raw["ADRESSE"])
+    def note(self, action: str, reason: str) -> None:
+        self.result.notes.append(Note(action, self.raw["ID"], self.line, self.name, reason))
+
+    def map(self, line: int, raw: dict[str, str]) -> dict[str, str]:
+        self.line, self.raw, self.name = line, raw, clean_text(raw["NOM_TL"])
+        if self.name != raw["NOM_TL"]:
+            self.note("modifié", "nom : espaces superflus ou insécables retirés")
+        kind = self.kind()
+        address, postcode, commune, code_insee = self.address()
+        lat, lon = self.coordinates(postcode)
+        web = self.website()
+        self.duplicate(postcode)
+        row = {name: "" for name in self.schema.names}
+        row.update(id=self.ids[raw["ID"]], nom=self.name, type=kind, adresse=address, code_postal=postcode,
+                   commune=commune, code_insee=code_insee, latitude=lat, longitude=lon, site_web=web,
+                   services=SERVICES[kind], source=f"{SOURCE_PREFIX} (ID {raw['ID']})", date_maj=DATASET_DATE)
+        return row
+
+    def kind(self) -> str:
+        typo = self.raw["TYPO"].strip()
+        if typo not in TYPES:
+            self.note("signalé", f"typologie inconnue « {self.raw['TYPO']} », classée tiers-lieu")
+            return "tiers-lieu"
+        if not typo:
+            self.note("signalé", "typologie absente : classé « tiers-lieu »")
+        return TYPES[typo]
+
+    def address(self) -> tuple[str, str, str, str]:
+        raw = self.raw
+        address, commune = clean_text(raw["ADRESSE"]), clean_text(raw["NOMCOM"])
         postcode = raw["CP"].strip() if re.fullmatch(r"\d{5}", raw["CP"].strip()) else ""
-        commune = clean_text(raw["NOMCOM"])
         if not address:
-            note("signalé", "sans adresse : coordonnées conservées, adresse à compléter (géocodage inverse)")
+            self.note("signalé", "sans adresse : coordonnées conservées, adresse à compléter (géocodage inverse)")
         if raw["CP"].strip() and not postcode:
-            note("modifié", f"code postal « {raw['CP']} » invalide retiré")
+            self.note("modifié", f"code postal « {raw['CP']} » invalide retiré")
         insee = raw["INSEECOM"].strip()
         if postcode and insee and insee != "0" and postcode[:2] != insee[:2]:
-            note(
-                "signalé",
-                f"le code postal {postcode} ne correspond pas à la commune {commune} "
-                f"(code INSEE {insee}) : à vérifier",
-            )
+            self.note("signalé", f"le code postal {postcode} ne correspond pas à la commune {commune} "
+                                 f"(code INSEE {insee}) : à vérifier")
         elif postcode and insee in ("", "0"):
-            note("signalé", f"code INSEE de la commune absent ({commune} {postcode}) : à vérifier")
+            self.note("signalé", f"code INSEE de la commune absent ({commune} {postcode}) : à vérifier")
         code_insee = insee if INSEE.fullmatch(insee) else ""
         metro = (raw.get("INSEEMETRO") or "").strip()
         if not code_insee and not address and INSEE.fullmatch(metro):
             code_insee = metro
-            note("modifié", f"code INSEE {metro} repris de la colonne INSEEMETRO (commune où se trouve le point), "
-                            "pour situer dans son département ce lieu sans adresse")
+            self.note("modifié", f"code INSEE {metro} repris de la colonne INSEEMETRO (commune où se trouve le "
+                                 "point), pour situer dans son département ce lieu sans adresse")
+        return address, postcode, commune, code_insee
 
-        lat, lon = raw["LAT"].strip(), raw["LONG"].strip()
-        geocoded = clean_text(raw["GEOCOD"])
-        geocoded_postcode = POSTCODE.findall(geocoded)
-        if postcode and geocoded_postcode and geocoded_postcode[-1] != postcode and lat and lon:
-            peers = [p for i, p in by_postcode.get(postcode, []) if i != cget_id]
-            point = (float(lat), float(lon))
-            distance = (
-                distance_km(point, (statistics.median(p[0] for p in peers), statistics.median(p[1] for p in peers)))
-                if len(peers) >= 2
-                else None
-            )
+    def coordinates(self, postcode: str) -> tuple[str, str]:
+        lat, lon = self.raw["LAT"].strip(), self.raw["LONG"].strip()
+        geocoded = clean_text(self.raw["GEOCOD"])
+        found = POSTCODE.findall(geocoded)
+        if postcode and found and found[-1] != postcode and lat and lon:
+            distance = self.distance_to_peers((float(lat), float(lon)), postcode)
             if distance is not None and distance > FAR_KM:
-                note(
-                    "modifié",
-                    f"coordonnées retirées : géocodées sur « {geocoded} » (autre code postal), à "
-                    f"{distance:.1f} km des autres lieux du {postcode} ; le lieu reste listé, à géocoder "
-                    "depuis son adresse",
-                )
+                self.note("modifié", f"coordonnées retirées : géocodées sur « {geocoded} » (autre code postal), à "
+                                     f"{distance:.1f} km des autres lieux du {postcode} ; le lieu reste listé, à "
+                                     "géocoder depuis son adresse")
                 lat = lon = ""
             else:
-                near = f"à {distance:.1f} km des autres lieux du {postcode}" if distance is not None else (
-                    "aucun autre lieu de ce code postal pour comparer"
-                )
-                note("signalé", f"géocodé sur « {geocoded} » (autre code postal), {near} : à vérifier")
-        precision = raw["PRECISION"].strip()
+                near = (f"à {distance:.1f} km des autres lieux du {postcode}" if distance is not None
+                        else "aucun autre lieu de ce code postal pour comparer")
+                self.note("signalé", f"géocodé sur « {geocoded} » (autre code postal), {near} : à vérifier")
+        precision = self.raw["PRECISION"].strip()
         if precision and float(precision) < MIN_PRECISION and lat:
-            note(
-                "signalé",
-                f"précision du géocodage {precision} < {MIN_PRECISION} (résultat « {geocoded} ») : "
-                "position approximative, à vérifier",
-            )
+            self.note("signalé", f"précision du géocodage {precision} < {MIN_PRECISION} (résultat « {geocoded} ») : "
+                                 "position approximative, à vérifier")
+        return lat, lon
 
-        web = clean_url(raw["WEB"])
-        if raw["WEB"].strip() and web != raw["WEB"].strip():
-            if web:
-                note("modifié", f"site web « {clean_text(raw['WEB'])} » → « {web} »")
-            else:
-                note("modifié", f"site web « {clean_text(raw['WEB'])} » inutilisable, retiré")
+    def distance_to_peers(self, point: tuple[float, float], postcode: str) -> float | None:
+        peers = [p for i, p in self.by_postcode.get(postcode, []) if i != self.raw["ID"]]
+        if len(peers) < 2:
+            return None
+        return distance_km(point, (statistics.median(p[0] for p in peers), statistics.median(p[1] for p in peers)))
 
-        key = (sort_key(name), postcode)
-        if key in seen_names:
-            note("signalé", f"doublon possible de l'ID {seen_names[key]} (même nom, même code postal)")
-        seen_names.setdefault(key, cget_id)
+    def website(self) -> str:
+        given = self.raw["WEB"].strip()
+        web = clean_url(self.raw["WEB"])
+        if given and web != given:
+            shown = clean_text(self.raw["WEB"])
+            self.note("modifié", f"site web « {shown} » → « {web} »" if web else f"site web « {shown} » inutilisable, "
+                                                                               "retiré")
+        return web
 
-        row = {name_: "" for name_ in schema.names}
-        row.update(
-            id=ids[cget_id],
-            nom=name,
-            type=kind,
-            adresse=address,
-            code_postal=postcode,
-            commune=commune,
-            code_insee=code_insee,
-            latitude=lat,
-            longitude=lon,
-            site_web=web,
-            services=SERVICES[kind],
-            source=f"{SOURCE_PREFIX} (ID {cget_id})",
-            date_maj=DATASET_DATE,
-        )
-        result.rows.append(row)
-
-    result.rows.extend({name_: r.get(name_, "") for name_ in schema.names} for r in kept_rows)
-    result.rows.sort(key=lambda r: r["id"])
-    return result
+    def duplicate(self, postcode: str) -> None:
+        key = (sort_key(self.name), postcode)
+        if key in self.seen_names:
+            self.note("signalé", f"doublon possible de l'ID {self.seen_names[key]} (même nom, même code postal)")
+        self.seen_names.setdefault(key, self.raw["ID"])
 
 
 def write_rows(path: str | Path, rows: list[dict[str, str]], schema: Schema) -> None:

@@ -7,6 +7,7 @@ checked configuration, so an option given to one command means the same for all.
     invoke validate [--places PATH] [--cache PATH] [--format human|github] [--settings FILE]
     invoke geocode [--places] [--cache] [--provider] [--geocoder-url] [--min-score] [--reverse] [--mode] ...
     invoke import-cget SOURCE [--region 11] [--out data/places.csv]
+    invoke geocode-preview [--base REF] [--places PATH] [--cache PATH] [--geocoder-url URL]
     invoke fix-csv PATH | diff-places [--base REF] | schema-docs [--check]
     invoke serve | clean | publish | bench | bench-geocode
 """
@@ -65,7 +66,7 @@ def _check(config, duplicates=False):
     from lieux.pipeline import SetupError, run
 
     try:
-        result = run(config)
+        result = run(config, matching=False)
     except SetupError as exc:
         raise Exit(str(exc), code=1) from None
     if duplicates:
@@ -272,26 +273,13 @@ def _git(*args, cwd=ROOT):
 })
 def diff_places_task(c, base=None, places=None, settings=None):
     """Print, as Markdown, the places added, removed and modified since BASE."""
-    from lieux.tools.diffplaces import diff_places, to_markdown
+    from lieux.tools.diffplaces import GitError, diff_places, previous_version, to_markdown
 
     path = Path(places or _config(settings).places_csv).resolve()
-    top = _git("rev-parse", "--show-toplevel", cwd=path.parent)
-    if top.returncode != 0:
-        raise Exit(f"{path} n'est pas dans un dépôt git", code=1)
-    repo = Path(top.stdout.decode().strip())
-    relative = path.relative_to(repo).as_posix()
-    if not base:
-        for candidate in ("origin/main", "main"):
-            found = _git("merge-base", "HEAD", candidate, cwd=repo)
-            if found.returncode == 0:
-                base = found.stdout.decode().strip()
-                break
-        else:
-            raise Exit("aucune branche main trouvée : précisez --base", code=1)
-    if _git("rev-parse", "--verify", "--quiet", f"{base}^{{commit}}", cwd=repo).returncode != 0:
-        raise Exit(f"référence git inconnue : {base}", code=1)
-    old = _git("show", f"{base}:{relative}", cwd=repo)
-    before = old.stdout if old.returncode == 0 else b""  # the file did not exist yet
+    try:
+        base, before = previous_version(path, base)
+    except GitError as exc:
+        raise Exit(str(exc), code=1) from None
     print(to_markdown(diff_places(before, path.read_bytes()), base), end="")
 
 
@@ -386,8 +374,9 @@ def geocode_preview(c, base=None, places=None, cache=None, geocoder_url=None, se
     """Print, as Markdown, how the places added or re-addressed since BASE geocode; nothing is written."""
     config = _config(settings, PLACES_CSV=places, GEOCODE_CACHE=cache)
     from lieux.core.geocache import read_cache
+    from lieux.tools.diffplaces import GitError, previous_version
     from lieux.tools.geocoder import Options  # network code, loaded here
-    from lieux.tools.geopreview import GitError, changed_rows, preview, previous_version, to_markdown
+    from lieux.tools.geopreview import changed_rows, preview, to_markdown
 
     path = Path(config.places_csv).resolve()
     try:

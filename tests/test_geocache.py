@@ -1,10 +1,10 @@
 """The build reads coordinates from the CSV first, then from the committed geocoding cache."""
 
 from conftest import FIXTURES
-from lieux.core.geocache import CacheEntry, address_query, read_cache, write_cache
-from lieux.stages.locate import locate
+from lieux.core.geocache import CacheEntry, address_query, merge_cache, read_cache, write_cache
 from lieux.core.problems import Record
 from lieux.stages.load import load_places
+from lieux.stages.locate import locate
 
 
 def record(**values):
@@ -20,6 +20,11 @@ def entry(query, status="ok", lat=48.835, lon=2.24):
 
 def test_the_query_is_the_normalised_address():
     assert address_query({"adresse": "3  Rue X", "code_postal": "75011", "commune": "PARIS"}) == "3 rue x 75011 paris"
+
+
+def test_the_query_ignores_case_and_accents():
+    query = address_query({"adresse": "6 Allée des Sablons", "code_postal": "94120", "commune": "FONTENAY-SOUS-BOIS"})
+    assert query == "6 allee des sablons 94120 fontenay-sous-bois"
 
 
 def test_an_incomplete_address_has_no_query():
@@ -81,3 +86,32 @@ def test_a_hand_edited_bad_row_is_reported_with_its_line(tmp_path):
     cache, problems = read_cache(path)
     assert [(p.line, p.column) for p in problems] == [(3, "latitude")]
     assert list(cache) == ["a"]
+
+
+def test_merging_keeps_the_rows_on_disk_and_the_new_results_win(tmp_path):
+    path = tmp_path / "cache.csv"
+    write_cache(path, [entry("a"), entry("b", status="not-found", lat=None, lon=None)])
+    assert merge_cache(path, {"b": entry("b"), "c": entry("c")}) == []
+    cache, problems = read_cache(path)
+    assert problems == [] and list(cache) == ["a", "b", "c"] and cache["b"].status == "ok"
+
+
+def test_merging_takes_the_new_result_over_a_repeated_row_of_its_query(tmp_path):
+    path = tmp_path / "cache.csv"
+    write_cache(path, [entry("a")])
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("a,not-found,,,ban,,,,,2026-11-21\n")
+    assert merge_cache(path, {"a": entry("a", lat=48.9)}) == []
+    cache, problems = read_cache(path)
+    assert problems == [] and cache["a"].latitude == 48.9
+
+
+def test_merging_leaves_a_file_with_a_bad_row_as_it_is(tmp_path):
+    path = tmp_path / "cache.csv"
+    write_cache(path, [entry("a")])
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("b,ok,quarante,2.3,ban,0.9,l,75001,75101,2026-11-21\n")
+    before = path.read_bytes()
+    (problem,) = merge_cache(path, {"c": entry("c")})
+    assert (problem.line, problem.column) == (3, "latitude")
+    assert path.read_bytes() == before

@@ -1,17 +1,19 @@
-"""Geocoding against a fake local service: cache, batch, faults, review, interruption."""
+"""Geocoding against a fake local service: cache, batch, faults, answers of the wrong shape, review,
+interruption, one lock and one deadline per run."""
 
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
 from conftest import ROOT, build, header, row
-from lieux.tools.fakegeo import Address, FakeGeocoder
-from lieux.core.geocache import read_cache, write_cache
-from lieux.tools.geocoder import Geocoder, Options, geocode_places
+from lieux.core.geocache import CacheEntry, read_cache, write_cache
 from lieux.stages.load import load_places
+from lieux.tools.fakegeo import SHAPES, Address, FakeGeocoder
+from lieux.tools.geocoder import CacheBusy, Geocoder, Options, geocode_places
 
 ADDRESSES = [
     Address("157 boulevard Macdonald", "75019", "Paris", 48.8986, 2.3797, 0.97, "75119"),
@@ -101,7 +103,7 @@ def test_batch_and_single_modes_give_the_same_cache(fake, places, tmp_path, sche
 
 def test_a_low_score_is_kept_for_review_and_not_applied(fake, places, tmp_path, schema, region):
     summary = run(places, tmp_path / "cache.csv", fast(fake.url), schema, region)
-    entry = read_cache(tmp_path / "cache.csv")[0]["6 allée des sablons 94120 fontenay-sous-bois"]
+    entry = read_cache(tmp_path / "cache.csv")[0]["6 allee des sablons 94120 fontenay-sous-bois"]
     assert (entry.status, entry.score) == ("low-confidence", 0.45)
     review = next(r for r in summary.reviews if r.place_id == "le-plateau")
     assert review.line == 4 and "score 0.45 < 0.6" in review.reason
@@ -123,7 +125,7 @@ def test_nominatim_is_the_fallback_when_the_ban_finds_nothing(tmp_path, places, 
     with FakeGeocoder(ADDRESSES) as fake:
         fake.addresses[only_nominatim.query] = only_nominatim
         original = fake.ban_search
-        fake.ban_search = lambda params: (
+        fake.ban_search = lambda params, shape="": (
             {"type": "FeatureCollection", "features": []} if "n'existe" in params["q"][0] else original(params))
         run(places, tmp_path / "cache.csv", fast(fake.url, mode="single"), schema, region)
     entry = read_cache(tmp_path / "cache.csv")[0]["1 rue qui n'existe pas 75020 paris"]
@@ -182,11 +184,100 @@ def test_a_timeout_is_retried_then_reported(fake, places, tmp_path, schema, regi
     assert "délai de réponse dépassé" in next(r.reason for r in summary.reviews if r.reason.startswith("échec"))
 
 
-def test_a_malformed_body_is_reported(fake, places, tmp_path, schema, region):
+def test_a_body_that_is_not_json_fails_its_address_only(fake, places, tmp_path, schema, region):
     fake.fail("malformed", times=4)
     summary = run(places, tmp_path / "cache.csv", fast(fake.url, mode="single"), schema, region)
+    assert summary.failed == 1 and summary.found + summary.low_confidence + summary.not_found == 5
+    reason = next(r.reason for r in summary.reviews if r.reason.startswith("échec"))
+    assert reason == "échec : réponse illisible (pas du JSON), après 4 tentative(s)"
+
+
+WRONG_SHAPES = {
+    "null-geometry": "résultat sans géométrie",
+    "no-properties": "résultat sans propriétés",
+    "bad-score": "score « abc » non numérique",
+    "nan": "coordonnées non finies (nan, nan)",
+    "inf": "coordonnées non finies (inf, inf)",
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_an_answer_of_the_wrong_shape_fails_that_address_and_the_run_goes_on(shape, fake, places, tmp_path,
+                                                                             schema, region):
+    fake.fail(shape)  # the first address: 157 boulevard Macdonald
+    summary = run(places, tmp_path / "cache.csv", fast(fake.url, mode="single"), schema, region)
+    assert summary.failed == 1 and summary.found + summary.low_confidence + summary.not_found == 5
+    failed = next(r for r in summary.reviews if r.reason.startswith("échec"))
+    assert failed.place_id == "le-cargo"
+    assert failed.reason == f"échec : réponse inattendue du service : {WRONG_SHAPES[shape]}"
+    cache, problems = read_cache(tmp_path / "cache.csv")
+    assert problems == [] and "157 boulevard macdonald 75019 paris" not in cache
+    assert fake.count("/search") == 7  # no retry: the same question would get the same answer
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_a_nominatim_answer_of_the_wrong_shape_fails_that_address(shape, fake, places, tmp_path, schema, region):
+    fake.fail(shape)
+    summary = run(places, tmp_path / "cache.csv", fast(fake.url, provider="nominatim"), schema, region)
     assert summary.failed == 1
-    assert "erreur du service" in next(r.reason for r in summary.reviews if r.reason.startswith("échec"))
+    assert "réponse inattendue du service" in next(r.reason for r in summary.reviews if r.reason.startswith("échec"))
+    assert "157 boulevard macdonald 75019 paris" not in read_cache(tmp_path / "cache.csv")[0]
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_a_batch_row_of_the_wrong_shape_fails_that_address_only(shape, fake, places, tmp_path, schema, region):
+    fake.fail(shape)  # every found row of the upload is spoiled; the unknown address is still not found
+    summary = run(places, tmp_path / "cache.csv", fast(fake.url, mode="batch"), schema, region)
+    assert (summary.failed, summary.not_found, summary.found + summary.low_confidence) == (5, 1, 0)
+    assert all("réponse inattendue du service" in r.reason for r in summary.reviews if r.reason.startswith("échec"))
+    cache = read_cache(tmp_path / "cache.csv")[0]
+    assert [e.status for e in cache.values()] == ["not-found"]
+
+
+def test_a_result_outside_the_region_is_kept_for_review_never_found(tmp_path, schema, region):
+    toulouse = Address("1 place du Capitole", "31000", "Toulouse", 43.6045, 1.4440, 0.98, "31555")
+    places = tmp_path / "places.csv"
+    places.write_text("\n".join([header(schema), row(schema, id="capitole", adresse=toulouse.adresse,
+                                                     code_postal="31000", commune="Toulouse")]) + "\n")
+    with FakeGeocoder([toulouse]) as fake:
+        summary = run(places, tmp_path / "cache.csv", fast(fake.url, bounds=region.bounds), schema, region)
+    assert (summary.found, summary.low_confidence) == (0, 1)
+    (review,) = summary.reviews
+    assert review.reason == "faible confiance, non appliqué : hors de la région (43.6045, 1.444)"
+    assert read_cache(tmp_path / "cache.csv")[0]["1 place du capitole 31000 toulouse"].status == "low-confidence"
+
+
+def test_the_geocode_task_checks_results_against_the_region_of_the_settings(tmp_path, schema):
+    toulouse = Address("1 place du Capitole", "31000", "Toulouse", 43.6045, 1.4440, 0.98, "31555")
+    places = tmp_path / "places.csv"
+    places.write_text("\n".join([header(schema), row(schema, id="capitole", adresse=toulouse.adresse,
+                                                     code_postal="31000", commune="Toulouse")]) + "\n")
+    with FakeGeocoder([toulouse]) as fake:
+        done = invoke("geocode", "--places", str(places), "--cache", str(tmp_path / "c.csv"),
+                      "--geocoder-url", fake.url, "--review", str(tmp_path / "review.csv"))
+    assert done.returncode == 0, done.stderr
+    assert f"{places}:2: capitole: faible confiance, non appliqué : hors de la région" in done.stderr
+    assert done.stdout.strip().startswith("géocodage : 0 trouvé(s), 1 de faible confiance")
+
+
+def test_a_server_that_never_answers_costs_one_deadline_not_every_retry(fake, places, tmp_path, schema, region):
+    cache, seen = tmp_path / "cache.csv", []
+
+    def hang_after_two(entry):
+        seen.append(entry)
+        if len(seen) == 2:
+            fake.fail("hang", times=50)
+
+    options = fast(fake.url, mode="single", timeout=5, retries=3, deadline=1.0)
+    start = time.monotonic()
+    summary = run(places, cache, options, schema, region, on_result=hang_after_two)
+    assert time.monotonic() - start < 3  # not 4 addresses × 4 attempts × 5 s
+    assert (summary.found + summary.low_confidence, summary.failed) == (2, 4)
+    failures = [r.reason for r in summary.reviews if r.reason.startswith("échec")]
+    assert len(failures) == 5 and all("délai global dépassé" in reason for reason in failures)
+    assert fake.count("/search") == 3  # the addresses after the deadline cost no request
+    entries, problems = read_cache(cache)
+    assert problems == [] and set(entries) == {e.query for e in seen}
 
 
 def test_a_malformed_batch_answer_fails_the_chunk_only(fake, places, tmp_path, schema, region):
@@ -331,3 +422,119 @@ def test_no_test_can_reach_beyond_loopback():
 
     with socket.socket() as sock, pytest.raises(OSError, match="tests never leave 127.0.0.1"):
         sock.connect(("192.0.2.1", 80))  # TEST-NET-1: never routed, and never tried here
+
+
+# --- one run at a time on a cache, and nothing lost ------------------------------------
+
+ELSEWHERE = Address("2 rue de Rivoli", "75004", "Paris", 48.8555, 2.3600, 0.93, "75104")
+
+
+def other_places(tmp_path, schema):
+    path = tmp_path / "other.csv"
+    path.write_text("\n".join([header(schema), row(schema, id="rivoli", adresse=ELSEWHERE.adresse,
+                                                   code_postal="75004", commune="Paris")]) + "\n")
+    return path
+
+
+def test_a_second_run_on_the_same_cache_refuses_at_once_and_nothing_is_lost(places, tmp_path, schema, region):
+    cache, other, finished = tmp_path / "cache.csv", other_places(tmp_path, schema), []
+    with FakeGeocoder([*ADDRESSES, ELSEWHERE], latency=0.2) as fake:
+        first = threading.Thread(target=lambda: finished.append(
+            run(places, cache, fast(fake.url, mode="single"), schema, region)))
+        first.start()
+        while not fake.requests:
+            time.sleep(0.01)
+        start = time.monotonic()
+        with pytest.raises(CacheBusy, match="un autre géocodage utilise déjà ce cache"):
+            run(other, cache, fast(fake.url, mode="single"), schema, region)
+        assert time.monotonic() - start < 0.5  # refused at once, not after the first run
+        first.join()
+        second = run(other, cache, fast(fake.url, mode="single"), schema, region)  # the lock is free again
+    assert finished[0].found == 3 and second.found == 1
+    entries, problems = read_cache(cache)
+    assert problems == [] and len(entries) == 7 and "2 rue de rivoli 75004 paris" in entries
+    assert not cache.with_name("cache.csv.lock").exists()
+
+
+def test_a_second_invoke_geocode_on_the_same_cache_says_so_in_one_line(places, tmp_path):
+    cache = tmp_path / "cache.csv"
+    with FakeGeocoder(ADDRESSES, latency=0.3) as fake:
+        args = ["geocode", "--places", str(places), "--cache", str(cache), "--geocoder-url", fake.url,
+                "--mode", "single", "--review", str(tmp_path / "review.csv")]
+        first = subprocess.Popen([sys.executable, "-m", "invoke", *args], cwd=ROOT, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 30
+        while not fake.requests and time.monotonic() < deadline:
+            time.sleep(0.02)
+        second = invoke(*args)
+        out, err = first.communicate(timeout=60)
+    assert second.returncode == 1
+    assert second.stderr.strip().splitlines() == [
+        f"{cache} : un autre géocodage utilise déjà ce cache ; attendez qu'il se termine (verrou {cache}.lock)"]
+    assert "Traceback" not in second.stdout + second.stderr
+    assert first.returncode == 0, err
+    entries, problems = read_cache(cache)
+    assert problems == [] and len(entries) == 6
+
+
+OTHER_ROW = ("9 rue ailleurs 75001 paris,ok,48.860000,2.340000,ban,0.9000,9 Rue Ailleurs 75001 Paris,75001,75101,"
+             "2026-01-01\n")
+
+
+@pytest.mark.parametrize("how", ["append", "replace"])
+def test_the_final_rewrite_keeps_what_another_writer_wrote_meanwhile(how, fake, places, tmp_path, schema, region):
+    cache = tmp_path / "cache.csv"
+
+    def other_writer(entry):
+        if entry.query.startswith("157"):
+            if how == "append":  # a hand edit, or any writer that ignores the lock
+                with cache.open("a", encoding="utf-8") as handle:
+                    handle.write(OTHER_ROW)
+            else:  # an editor saving a new file in its place
+                entries = read_cache(cache)[0]
+                write_cache(cache, [*entries.values(), CacheEntry(
+                    "9 rue ailleurs 75001 paris", "ok", 48.86, 2.34, "ban", 0.9, "9 Rue Ailleurs 75001 Paris",
+                    "75001", "75101", "2026-01-01")])
+
+    run(places, cache, fast(fake.url, mode="single"), schema, region, on_result=other_writer)
+    entries, problems = read_cache(cache)
+    assert problems == [] and len(entries) == 7 and entries["9 rue ailleurs 75001 paris"].latitude == 48.86
+    assert list(entries) == sorted(entries)
+
+
+def test_the_final_rewrite_takes_our_result_over_a_duplicate_written_meanwhile(fake, places, tmp_path, schema,
+                                                                               region):
+    cache = tmp_path / "cache.csv"
+
+    def duplicate(entry):
+        if entry.query.startswith("157"):
+            with cache.open("a", encoding="utf-8") as handle:
+                handle.write(f"{entry.query},not-found,,,ban,,,,,2026-01-01\n")
+
+    run(places, cache, fast(fake.url, mode="single"), schema, region, on_result=duplicate)
+    entries, problems = read_cache(cache)
+    assert problems == [] and entries["157 boulevard macdonald 75019 paris"].status == "ok"
+
+
+def test_a_lock_left_by_a_killed_run_does_not_block_the_next(fake, places, tmp_path, schema, region):
+    cache = tmp_path / "cache.csv"
+    cache.with_name("cache.csv.lock").write_text("")  # the file stays, the lock died with its process
+    summary = run(places, cache, fast(fake.url), schema, region)
+    assert summary.found == 3 and not cache.with_name("cache.csv.lock").exists()
+
+
+@pytest.mark.parametrize("option, value, expected", [
+    ("--min-score", "abc", "--min-score abc : un nombre supérieur ou égal à 0 est attendu"),
+    ("--retries", "x", "--retries x : un nombre supérieur ou égal à 0 est attendu"),
+    ("--retries", "-1", "--retries -1 : un nombre supérieur ou égal à 0 est attendu"),
+    ("--mode", "bogus", "--mode bogus : une valeur parmi auto, batch, single est attendu"),
+    ("--provider", "bogus", "--provider bogus : une valeur parmi ban, nominatim est attendu"),
+])
+def test_a_wrong_option_is_a_one_line_error_before_any_work(option, value, expected, places, tmp_path):
+    cache = tmp_path / "cache.csv"
+    done = invoke("geocode", "--places", str(places), "--cache", str(cache), "--geocoder-url", "http://127.0.0.1:9",
+                  f"{option}={value}")
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [expected]
+    assert "Traceback" not in done.stdout + done.stderr
+    assert not cache.exists()

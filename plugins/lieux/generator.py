@@ -57,7 +57,7 @@ class PlacesGenerator(Generator):
     """Places directory, map, partner and project pages, and the data files."""
 
     def generate_context(self) -> None:
-        self.config = config_of(self.settings)
+        self.config = self.settings.get("LIEUX_CONFIG") or config_of(self.settings)
         if self.config.geocode_on_build:
             self._geocode()
         try:
@@ -84,10 +84,15 @@ class PlacesGenerator(Generator):
         """Only with GEOCODE_ON_BUILD = True: fill the cache before locating the places."""
         from .core.schema import load_schema
         from .stages.load import load_places
-        from .tools.geocoder import Options, geocode_places  # network code, loaded only when asked for
+        from .tools.geocoder import CacheBusy, Options, geocode_places  # network code, loaded only when asked for
 
         records = load_places(self.config.places_csv, load_schema(self.config.places_schema)).records
-        summary = geocode_places(records, self.config.geocode_cache, Options.from_config(self.config.geocoder))
+        options = Options.from_config(self.config.geocoder, bounds=self.config.region.bounds)
+        try:
+            summary = geocode_places(records, self.config.geocode_cache, options)
+        except CacheBusy as exc:
+            logger.error("%s", exc)
+            raise PlacesDataError(str(exc)) from None
         logger.warning("%s", summary.line())
 
     def generate_output(self, writer: Any) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,6 +81,11 @@ def _entry(cells: list[str], line: int) -> CacheEntry:
 
 def read_cache(path: str | os.PathLike[str]) -> tuple[dict[str, CacheEntry], list[Problem]]:
     """Read the cache. A missing file is an empty cache; anything wrong is a located problem, never raised."""
+    return _read(path)
+
+
+def _read(path: str | os.PathLike[str], replaced: Collection[str] = ()) -> tuple[dict[str, CacheEntry], list[Problem]]:
+    """``read_cache``; a repeated row of a query in ``replaced`` is no problem (it is about to be replaced)."""
     where = display_path(path)
     path = Path(path)
     if not path.exists():
@@ -102,6 +107,8 @@ def read_cache(path: str | os.PathLike[str]) -> tuple[dict[str, CacheEntry], lis
         problems.append(Problem(where, table.error[0], "fichier", f"CSV illisible : {table.error[1]}"))
     entries: dict[str, CacheEntry] = {}
     for line, cells in table.rows:
+        if cells and cells[0] in entries and cells[0] in replaced:
+            continue
         problem = _check_row(cells, line, where, entries)
         if problem:
             problems.append(problem)
@@ -138,3 +145,16 @@ def cache_text(entries: Iterable[CacheEntry]) -> str:
 def write_cache(path: str | os.PathLike[str], entries: Iterable[CacheEntry]) -> None:
     """Write the cache atomically (unique temporary file, then rename), sorted by query."""
     atomic_write(path, cache_text(entries))
+
+
+def merge_cache(path: str | os.PathLike[str], new: Mapping[str, CacheEntry]) -> list[Problem]:
+    """Rewrite the cache sorted: the rows on disk now (another writer's included), ``new`` winning for its queries.
+
+    When the file on disk holds a bad row, it is left as it is (nothing is lost: the
+    problems are returned, for the caller to report).
+    """
+    on_disk, problems = _read(path, replaced=new.keys())
+    if problems:
+        return problems
+    write_cache(path, {**on_disk, **new}.values())
+    return []

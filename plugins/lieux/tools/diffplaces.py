@@ -7,9 +7,13 @@ change in terms of places, whatever the file's formatting was.
 from __future__ import annotations
 
 import re
+import subprocess
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..core.csvfile import read_table, sniff
+
+BASE_CANDIDATES = ("origin/main", "main")
 
 
 @dataclass
@@ -93,3 +97,42 @@ def to_markdown(diff: PlacesDiff, base: str) -> str:
     if diff.removed:
         lines += ["", "#### Supprimés", ""] + [f"- {_describe(row)}" for row in diff.removed]
     return "\n".join(lines) + "\n"
+
+
+# --- the version to compare with ------------------------------------------------------------
+
+
+class GitError(Exception):
+    """The file is not in a repository, or the reference is unknown (French message)."""
+
+
+def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(["git", *args], cwd=repo, capture_output=True)
+
+
+def repository_of(path: Path) -> Path:
+    """The top folder of the git repository holding ``path``."""
+    top = _git(path.parent, "rev-parse", "--show-toplevel")
+    if top.returncode != 0:
+        raise GitError(f"{path} n'est pas dans un dépôt git")
+    return Path(top.stdout.decode().strip())
+
+
+def default_base(repo: Path) -> str:
+    """The merge base of HEAD with origin/main, else with main (as ``invoke diff-places`` does)."""
+    for candidate in BASE_CANDIDATES:
+        found = _git(repo, "merge-base", "HEAD", candidate)
+        if found.returncode == 0:
+            return found.stdout.decode().strip()
+    raise GitError("aucune branche main trouvée : précisez --base")
+
+
+def previous_version(path: Path, base: str | None = None) -> tuple[str, bytes]:
+    """The reference compared with (``base`` or the default one) and ``path``'s bytes there (empty when absent)."""
+    path = path.resolve()
+    repo = repository_of(path)
+    base = base or default_base(repo)
+    if _git(repo, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}").returncode != 0:
+        raise GitError(f"référence git inconnue : {base}")
+    old = _git(repo, "show", f"{base}:{path.relative_to(repo).as_posix()}")
+    return base, old.stdout if old.returncode == 0 else b""  # the file did not exist yet

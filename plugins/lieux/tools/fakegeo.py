@@ -1,9 +1,11 @@
 """A fake geocoding service on 127.0.0.1, for the tests and the geocoding benchmark.
 
 It answers the formats of the BAN (``/search/``, ``/search/csv/``, ``/reverse/``)
-and of Nominatim (``/search?format=json``) for a fixed set of addresses, and can
-be told to add latency or to fail: 429 with Retry-After, 500, a timeout, a
-malformed body. It counts every request it receives.
+and of Nominatim (``/search?format=json``) for a fixed set of addresses, looked up
+by their ``fold``-ed text (case and accents ignored, as ``address_query`` does). It
+can be told to add latency or to fail: 429 with Retry-After, 500, a slow answer, no
+answer at all until it closes, a body that is not JSON, or a found result of the
+wrong shape (``SHAPES``). It counts every request it receives.
 """
 
 from __future__ import annotations
@@ -19,9 +21,19 @@ from dataclasses import dataclass
 from email.parser import BytesParser
 from email.policy import default as email_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from ..core.text import fold as normalise
+
+# Faults that spoil a found result: its shape, or its values.
+SHAPES = (
+    "null-geometry",  # BAN: "geometry": null; Nominatim: no lat/lon; batch: no longitude
+    "no-properties",  # BAN: no "properties"; Nominatim: a bare string instead of a place; batch: no score
+    "bad-score",  # BAN and batch: score "abc"; Nominatim: lat "abc"
+    "nan",  # coordinates NaN
+    "inf",  # coordinates Infinity
+)
 
 
 @dataclass
@@ -56,6 +68,34 @@ class Address:
                            "type": "housenumber"},
         }
 
+    def place(self) -> dict:
+        return {"lat": str(self.lat), "lon": str(self.lon), "display_name": self.label + ", France",
+                "importance": 0.5, "address": {"postcode": self.postcode, "city": self.commune}}
+
+
+def _spoil_feature(feature: dict, shape: str) -> dict:
+    if shape == "null-geometry":
+        feature["geometry"] = None
+    elif shape == "no-properties":
+        del feature["properties"]
+    elif shape == "bad-score":
+        feature["properties"]["score"] = "abc"
+    elif shape in ("nan", "inf"):
+        feature["geometry"]["coordinates"] = [float(shape), float(shape)]
+    return feature
+
+
+def _spoil_place(place: dict, shape: str) -> Any:
+    if shape == "null-geometry":
+        del place["lat"], place["lon"]
+    elif shape == "no-properties":
+        return "not a place"
+    elif shape == "bad-score":
+        place["lat"] = "abc"
+    elif shape in ("nan", "inf"):
+        place["lat"] = place["lon"] = shape
+    return place
+
 
 class FakeGeocoder:
     """Start with ``with FakeGeocoder(addresses) as fake: fake.url``."""
@@ -66,6 +106,7 @@ class FakeGeocoder:
         self.faults: deque[tuple[str, float]] = deque()  # consumed one per request
         self.requests: list[tuple[str, str]] = []
         self.lock = threading.Lock()
+        self.closing = threading.Event()  # releases the requests told to hang
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
@@ -75,7 +116,9 @@ class FakeGeocoder:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
 
     def fail(self, kind: str, times: int = 1, value: float = 0.0) -> None:
-        """Make the next ``times`` requests fail: "429" (Retry-After=value), "500", "timeout", "malformed"."""
+        """Make the next ``times`` requests fail: "429" (Retry-After=value), "500", "timeout" (answer after
+        ``value`` seconds), "hang" (never answer while the server runs), "malformed" (not JSON), or one of
+        ``SHAPES`` (a found result of the wrong shape; a request that finds nothing is unaffected)."""
         for _ in range(times):
             self.faults.append((kind, value))
 
@@ -87,29 +130,28 @@ class FakeGeocoder:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.closing.set()
         self.server.shutdown()
         self.server.server_close()
 
     # --- answers ------------------------------------------------------------------
 
-    def ban_search(self, params: dict) -> dict:
+    def ban_search(self, params: dict, shape: str = "") -> dict:
         found = self.addresses.get(normalise(params.get("q", [""])[0]))
-        return {"type": "FeatureCollection", "features": [found.feature()] if found else []}
+        features = [_spoil_feature(found.feature(), shape)] if found else []
+        return {"type": "FeatureCollection", "features": features}
 
-    def reverse(self, params: dict) -> dict:
+    def reverse(self, params: dict, shape: str = "") -> dict:
         lat, lon = float(params["lat"][0]), float(params["lon"][0])
         near = [a for a in self.addresses.values() if math.hypot(a.lat - lat, a.lon - lon) < 0.01]
         near.sort(key=lambda a: math.hypot(a.lat - lat, a.lon - lon))
-        return {"type": "FeatureCollection", "features": [near[0].feature()] if near else []}
+        return {"type": "FeatureCollection", "features": [_spoil_feature(near[0].feature(), shape)] if near else []}
 
-    def nominatim(self, params: dict) -> list:
+    def nominatim(self, params: dict, shape: str = "") -> list:
         found = self.addresses.get(normalise(params.get("q", [""])[0]))
-        if not found:
-            return []
-        return [{"lat": str(found.lat), "lon": str(found.lon), "display_name": found.label + ", France",
-                 "importance": 0.5, "address": {"postcode": found.postcode, "city": found.commune}}]
+        return [_spoil_place(found.place(), shape)] if found else []
 
-    def batch(self, content_type: str, body: bytes) -> str:
+    def batch(self, content_type: str, body: bytes, shape: str = "") -> str:
         message = BytesParser(policy=email_policy).parsebytes(
             f"Content-Type: {content_type}\r\n\r\n".encode() + body
         )
@@ -136,6 +178,14 @@ class FakeGeocoder:
                 result.update(latitude=found.lat, longitude=found.lon, result_label=found.label,
                               result_score=found.score, result_type="housenumber", result_postcode=found.postcode,
                               result_citycode=found.citycode, result_status="ok")
+                if shape == "null-geometry":
+                    result["longitude"] = ""
+                elif shape == "no-properties":
+                    result["result_score"] = ""
+                elif shape == "bad-score":
+                    result["result_score"] = "abc"
+                elif shape in ("nan", "inf"):
+                    result["latitude"] = shape
             else:
                 result["result_status"] = "not-found"
             writer.writerow({**row, **result})
@@ -167,6 +217,7 @@ class FakeGeocoder:
                     fault = fake.faults.popleft() if fake.faults else None
                 if fake.latency:
                     time.sleep(fake.latency)
+                shape = ""
                 if fault:
                     kind, value = fault
                     if kind == "429":
@@ -175,20 +226,25 @@ class FakeGeocoder:
                         return self.send(500, b"Internal Server Error", "text/plain")
                     if kind == "timeout":
                         time.sleep(value or 2.0)
+                    if kind == "hang":
+                        fake.closing.wait()
+                        return None
                     if kind == "malformed":
                         return self.send(200, b"{not json", "application/json")
+                    if kind in SHAPES:
+                        shape = kind
                 params = parse_qs(parts.query)
                 path = parts.path.rstrip("/")
                 if method == "POST" and path == "/search/csv":
                     length = int(self.headers.get("Content-Length", 0))
-                    text = fake.batch(self.headers["Content-Type"], self.rfile.read(length))
+                    text = fake.batch(self.headers["Content-Type"], self.rfile.read(length), shape)
                     return self.send(200, text.encode("utf-8"), "text/csv; charset=utf-8")
                 if path == "/search" and params.get("format") == ["json"]:
-                    return self.send(200, json.dumps(fake.nominatim(params)).encode(), "application/json")
+                    return self.send(200, json.dumps(fake.nominatim(params, shape)).encode(), "application/json")
                 if path == "/search":
-                    return self.send(200, json.dumps(fake.ban_search(params)).encode(), "application/json")
+                    return self.send(200, json.dumps(fake.ban_search(params, shape)).encode(), "application/json")
                 if path == "/reverse":
-                    return self.send(200, json.dumps(fake.reverse(params)).encode(), "application/json")
+                    return self.send(200, json.dumps(fake.reverse(params, shape)).encode(), "application/json")
                 return self.send(404, b"not found", "text/plain")
 
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming

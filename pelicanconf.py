@@ -23,8 +23,9 @@ DIRECT_TEMPLATES = []
 PAGE_PATHS = ["pages"]
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
-STATIC_PATHS = ["extra"]
-EXTRA_PATH_METADATA = {"extra/robots.txt": {"path": "robots.txt"}}
+STATIC_PATHS = []  # robots.txt is written by the plugin (plugins/lieux/outputs/robots.py)
+# The search page (content/pages/recherche.md, Pagefind's UI), where the header's search box sends « q ».
+SEARCH_URL = "recherche/"
 for _name in ("AUTHOR", "AUTHORS", "CATEGORY", "CATEGORIES", "TAG", "TAGS", "ARCHIVES"):
     globals()[f"{_name}_SAVE_AS"] = ""
 FEED_ALL_ATOM = None

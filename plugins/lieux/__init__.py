@@ -21,11 +21,16 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 
+CONFIG_KEY = "LIEUX_CONFIG"  # where the checked Config waits for the generator and the finalizer
+
+
 def configure(pelican: Any) -> None:
     """Fill in the plugin's defaults, check the settings once, and keep our markdown out of Pelican's pages."""
     from .core.config import apply_defaults
+    from .generator import config_of
 
     apply_defaults(pelican.settings)
+    pelican.settings[CONFIG_KEY] = config_of(pelican.settings)
 
 
 def sanitize_content(content: Any) -> None:
@@ -48,3 +53,6 @@ def register() -> None:
     signals.initialized.connect(configure)
     signals.get_generators.connect(get_generators)
     signals.content_object_init.connect(sanitize_content)
+    from .tools.pagefind import index_on_finalized  # the site-wide search index, once every page is written
+
+    signals.finalized.connect(index_on_finalized)

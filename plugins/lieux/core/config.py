@@ -77,6 +77,8 @@ DEFAULTS: dict[str, Any] = {
     "TODAY": None,
     # Who can help a project: how many places and partners its page lists.
     "HELPERS_PER_PROJECT": 8,
+    # The site-wide search index (Pagefind, from npm), written after every build.
+    "SEARCH_INDEX": True,
     # The only resource the pages load from outside the site: the map tiles.
     "MAP_TILES": {
         "name": "OpenStreetMap",
@@ -199,6 +201,7 @@ class Config:
     stale_days: int
     helpers_per_project: int
     repo_url: str
+    search_index: bool
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any], where: str = "réglages") -> Config:
@@ -374,6 +377,7 @@ class _Reader:
             stale_days=self.integer("FOLLOW_UP_STALE_DAYS", 1),
             helpers_per_project=self.integer("HELPERS_PER_PROJECT", 1),
             repo_url=self.text("REPO_URL").rstrip("/"),
+            search_index=bool(self.get("SEARCH_INDEX")),
         )
 
     def integer(self, name: str, minimum: int) -> int:

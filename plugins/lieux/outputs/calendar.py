@@ -7,7 +7,7 @@ TENTATIVE. DTSTAMP is the build's « today » (SOURCE_DATE_EPOCH), so builds are
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
@@ -51,7 +51,7 @@ def _event(ctx: Context, event: Event) -> IcsEvent:
     start, end = _span(event)
     host = ctx.config.siteurl.split("//")[-1] or "lieux-innovation-idf"
     item.add("uid", f"{event.slug}@{host}")
-    item.add("dtstamp", datetime.combine(ctx.config.today, time(0, 0), timezone.utc))
+    item.add("dtstamp", datetime.combine(ctx.config.today, time(0, 0), UTC))
     item.add("dtstart", start)
     item.add("dtend", end)
     item.add("summary", event.title)

@@ -7,7 +7,7 @@ Dates come from the data only (never the clock), so two builds of the same input
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from feedgenerator import Atom1Feed
 
@@ -19,7 +19,7 @@ PLACES_IN_FEED = 50
 def _moment(partial: str) -> datetime:
     """« 2017 » → 2017-01-01, « 2017-06 » → 2017-06-01, at midnight UTC."""
     parts = [int(p) for p in partial.split("-")] + [1, 1]
-    return datetime(parts[0], parts[1], parts[2], tzinfo=timezone.utc)
+    return datetime(parts[0], parts[1], parts[2], tzinfo=UTC)
 
 
 def _absolute(ctx: Context, url: str) -> str:

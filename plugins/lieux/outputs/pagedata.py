@@ -1,0 +1,86 @@
+"""What the place, partner and project templates show beyond the site's objects, computed once.
+
+- dates in words (« 13 décembre 2017 »), the ISO date kept for ``<time datetime>``;
+- a place's status only when its CSV cell says something (an empty cell means « actif »
+  by default, which the page must not assert);
+- the « Signaler une erreur ou une fermeture » link: the repository's issue form
+  ``signaler-un-lieu.yml`` prefilled with the place's id and name;
+- « Voir sur la carte »: the home page with ``?lieu=<id>``;
+- the Pagefind filters of each page (``data-pagefind-filter``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from ..core.text import french_date
+from ..stages.site import Partner, Place, Project
+
+ISSUE_FORM = "signaler-un-lieu.yml"
+# Field ids of .github/ISSUE_TEMPLATE/signaler-un-lieu.yml that the link fills in.
+ISSUE_FIELD_ID = "identifiant"
+ISSUE_FIELD_NAME = "nom"
+NBSP = "\u00a0"
+
+
+@dataclass(frozen=True)
+class Dated:
+    """A date as ISO (for ``datetime``) and in words, with its text."""
+
+    iso: str
+    words: str
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class PlaceDetails:
+    status: str  # the status label, or "" when the CSV cell is empty
+    opening: Dated | None
+    report_url: str  # the repository's prefilled issue form, or "" without REPO_URL
+    map_query: str  # appended to the home page's URL: "?lieu=<id>", or "" for an unmapped place
+    filters: list[str]  # one data-pagefind-filter each
+
+
+@dataclass(frozen=True)
+class ProjectDetails:
+    milestones: list[Dated]
+    last: Dated | None
+    filters: list[str]
+
+
+def pagefind_filters(**filters: str) -> list[str]:
+    """One ``data-pagefind-filter`` value per filter, « Name:value » (an element holds one filter)."""
+    return [f"{name.replace('_', ' ')}:{value}" for name, value in filters.items() if value]
+
+
+def report_url(place: Place, repo_url: str) -> str:
+    """The issue form of ``repo_url`` prefilled with the place, every value percent-encoded."""
+    if not repo_url:
+        return ""
+    query = urlencode({"template": ISSUE_FORM, "title": f"Lieu{NBSP}: {place.nom}", ISSUE_FIELD_ID: place.id,
+                       ISSUE_FIELD_NAME: place.nom}, encoding="utf-8")
+    return f"{repo_url.rstrip('/')}/issues/new?{query}"
+
+
+def place_details(place: Place, repo_url: str = "") -> PlaceDetails:
+    raw_status = (place.record.raw.get("statut") or "").strip()
+    opening = place.date_ouverture
+    return PlaceDetails(
+        status=place.status_label if raw_status else "",
+        opening=Dated(opening, french_date(opening)) if opening else None,
+        report_url=report_url(place, repo_url),
+        map_query="?" + urlencode({"lieu": place.id}) if place.location else "",
+        filters=pagefind_filters(Rubrique="Lieux", Type_de_lieu=place.type_label,
+                                 Département=place.departement_label),
+    )
+
+
+def partner_filters(partner: Partner) -> list[str]:
+    return pagefind_filters(Rubrique="Partenaires", Nature_du_partenaire=partner.kind_label)
+
+
+def project_details(project: Project) -> ProjectDetails:
+    milestones = [Dated(m.date, french_date(m.date), m.text) for m in project.milestones]
+    return ProjectDetails(milestones, milestones[-1] if milestones else None,
+                          pagefind_filters(Rubrique="Projets", Statut_du_projet=project.status_label))

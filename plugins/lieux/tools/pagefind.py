@@ -1,0 +1,128 @@
+"""The site-wide search index: Pagefind run over the finished site, after Pelican.
+
+Pagefind (npm ``pagefind``; its binary comes from the optional dependency
+``@pagefind/<platform>``) reads the built HTML: only the elements marked
+``data-pagefind-body`` (places, partners, projects, pages) are indexed, with the
+``data-pagefind-filter`` values of each. It writes ``pagefind/`` under the site: the
+index in small fragments the browser loads on demand, and the default UI the
+« Rechercher » page uses.
+
+``index_on_finalized`` is the handler of Pelican's ``finalized`` signal, so every build
+(``invoke build``, ``invoke publish``, plain ``pelican``) ends with a fresh index. Set
+``SEARCH_INDEX = False`` to skip it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+BUNDLE = "pagefind"  # folder under the site; theme/templates/recherche.html loads pagefind-ui.* from there
+LANGUAGE = "fr"
+
+
+class SearchIndexError(SystemExit):
+    """Pagefind is missing or failed: the build stops with a French message and no traceback."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    pages: int
+    words: int
+    filters: int
+    seconds: float
+    bytes: int  # total size of the bundle's index files (pf_index, pf_fragment, pf_meta, pf_filter)
+
+    def line(self) -> str:
+        return (f"Recherche : {self.pages} pages indexées, {self.words} mots, {self.filters} filtres, "
+                f"{self.bytes / 1024:.0f} Kio d'index en {self.seconds:.2f} s")
+
+
+def command(node_modules: str | Path) -> list[str]:
+    """How to run Pagefind from ``node_modules``: npm's launcher (it finds the platform's binary)."""
+    launcher = Path(node_modules) / ".bin" / "pagefind"
+    if not launcher.exists():
+        raise SearchIndexError(f"{launcher} manque : Pagefind n'est pas installé (lancez « npm ci »)")
+    return [str(launcher)]
+
+
+def index_size(bundle: Path) -> int:
+    return sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file() and p.suffix.startswith(".pf_"))
+
+
+def index_site(output_dir: str | Path, node_modules: str | Path = "node_modules") -> IndexReport:
+    """Index the built site in ``output_dir`` into ``output_dir/pagefind``; a report of what was indexed."""
+    site = Path(output_dir)
+    bundle = site / BUNDLE
+    shutil.rmtree(bundle, ignore_errors=True)  # no fragment of a previous build left behind
+    start = time.perf_counter()
+    done = subprocess.run([*command(node_modules), "--site", str(site), "--output-subdir", BUNDLE,
+                           "--force-language", LANGUAGE], capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SearchIndexError(f"Pagefind a échoué ({done.returncode}) : {(done.stderr or done.stdout).strip()}")
+
+    def count(label: str) -> int:
+        found = re.search(rf"Indexed (\d+) {label}", done.stdout)
+        return int(found.group(1)) if found else 0
+
+    return IndexReport(count("pages?"), count("words?"), count("filters?"), seconds, index_size(bundle))
+
+
+def index_on_finalized(pelican: Any) -> None:
+    """Pelican's ``finalized`` signal: index the site just written (unless SEARCH_INDEX is False)."""
+    config = pelican.settings.get("LIEUX_CONFIG")
+    if config is None or not config.search_index:
+        return
+    report = index_site(pelican.output_path, config.node_modules)
+    logger.info("%s", report.line())
+
+
+def first_query_bytes(site: str | Path, query: str) -> dict[str, int]:
+    """Bytes under /pagefind/ that headless Chromium loads for a first search on the « Rechercher » page.
+
+    By kind: ``ui`` (pagefind-ui.js/css), ``engine`` (pagefind.js and its WebAssembly), ``index``
+    (entry, metadata, index chunks, filters) and ``fragments`` (the results shown); {} without Chromium.
+    """
+    from urllib.parse import quote, urlsplit
+
+    from .browser import CHROMIUM, TILE_HOST, chromium, serve
+
+    if CHROMIUM is None:
+        return {}
+    sizes = {"ui": 0, "engine": 0, "index": 0, "fragments": 0}
+
+    def kind(path: str) -> str:
+        name = path.rsplit("/", 1)[-1]
+        if name.startswith("pagefind-ui") or name.startswith("pagefind-modular-ui"):
+            return "ui"
+        if name in ("pagefind.js", "pagefind-highlight.js") or name.startswith("wasm."):
+            return "engine"
+        return "fragments" if name.endswith(".pf_fragment") else "index"
+
+    with serve(site) as url, chromium() as browser:
+        page = browser.new_page()
+        page.route(f"https://{TILE_HOST}/**", lambda route: route.abort())
+        responses = []
+        page.on("response", lambda response: responses.append(response))
+        page.goto(f"{url}/recherche/?q={quote(query)}")
+        page.wait_for_selector(".pagefind-ui__result-link, .pagefind-ui__message", timeout=60_000)
+        page.wait_for_load_state("networkidle")
+        for response in responses:
+            path = urlsplit(response.url).path
+            if path.startswith(f"/{BUNDLE}/") and response.ok:
+                sizes[kind(path)] += len(response.body())
+        page.close()
+    return sizes

@@ -103,7 +103,8 @@ def test_partner_and_project_pages_show_their_links(site):
     assert 'href="../../lieux/atelier-a/"' in partner and 'href="../../projets/projet-x/"' in partner
     project = read(site, "projets/projet-x/index.html")
     assert "La Serre, Toulouse" in project and "pas sur la carte" in project
-    assert project.index("2018") < project.index("2020-05")
+    timeline = project[project.index('class="timeline"'):]
+    assert timeline.index("2018") < timeline.index("2020-05")
 
 
 def test_the_csv_export_is_the_validated_data(site):

@@ -88,3 +88,35 @@ def test_two_builds_of_the_same_day_are_identical_feeds_and_agendas(tmp_path):
     second = build(tmp_path / "b", FIXTURES / "places-small.csv", TODAY=TODAY)
     for name in ("suivi/atom.xml", "evenements/evenements.ics", "aide/aide.json"):
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_a_project_page_gives_its_last_news_and_says_when_it_is_old(site):
+    page = read(site, "projets/ateliers-mixite-entrepreneuriale-la-defense/index.html")
+    assert 'Dernière nouvelle&nbsp;: <time datetime="2017-12-13">13 décembre 2017</time>' in page
+    assert "Sans nouvelles depuis plus de deux ans" in page
+    assert "template=nouvelles-d-un-projet.yml" in page and "projet=ateliers-mixite-entrepreneuriale-la-defense" in page
+
+
+def test_a_recent_project_is_not_called_silent(site):
+    page = read(site, "projets/cartographie-lieux-innovation-idf/index.html")
+    assert "Dernière nouvelle&nbsp;:" in page and "Sans nouvelles" not in page
+
+
+def test_every_seed_project_with_needs_shows_who_can_help_and_why(site):
+    for slug in ("ateliers-mixite-entrepreneuriale-la-defense", "carrefour-des-possibles",
+                 "cartographie-lieux-innovation-idf", "defi-locacite", "option-start-up"):
+        page = read(site, f"projets/{slug}/index.html")
+        assert "Qui peut aider ce projet" in page and page.count('class="helper-reason">propose\u00a0:') >= 3, slug
+
+
+def test_the_best_helper_of_the_defi_locacite_covers_two_of_its_needs(site):
+    page = read(site, "projets/defi-locacite/index.html")
+    first = page[page.index('<ol class="helpers">'):]
+    first = first[: first.index("</li>")]
+    assert "ERDF" in first and "propose\u00a0: financement, accès aux grands groupes" in first
+
+
+def test_a_place_lists_the_projects_looking_for_what_it_offers(site):
+    page = read(site, "lieux/station-f/index.html")
+    assert "Projets qui cherchent ce que propose ce lieu" in page
+    assert "Option start-up" in page

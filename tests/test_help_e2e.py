@@ -119,7 +119,7 @@ def tick(v, code):
 
 def labels_of(reason):
     """« propose : a, b · à 3,2 km » → {"a", "b"}."""
-    return set(reason.removeprefix("propose : ").split(" · ")[0].split(", "))
+    return set(reason.replace("\u00a0", " ").removeprefix("propose : ").split(" · ")[0].split(", "))
 
 
 def km(reason):

@@ -65,16 +65,18 @@ def test_the_reason_says_what_is_offered_and_how_far():
     project = Seeker("p", ("prototypage", "formation"), ((PARIS_11, "Le Cargo"),))
     best = rank(project, Index.build(HELPERS))[0]
     labels = {"prototypage": "Prototypage et fabrication", "formation": "Formation"}
-    assert best.reason(labels) == "propose : prototypage et fabrication, formation · à 4,7 km de « Le Cargo »"
+    reason = best.reason(labels).replace("\u00a0", " ")
+    assert reason == "propose : prototypage et fabrication, formation · à 4,7 km de « Le Cargo »"
 
 
 def test_distances_read_in_french():
-    assert (format_km(0.85), format_km(3.24), format_km(27.4)) == ("850 m", "3,2 km", "27 km")
+    assert (format_km(0.85), format_km(3.24), format_km(27.4)) == ("850\u00a0m", "3,2\u00a0km", "27\u00a0km")
 
 
 def test_the_same_departement_is_given_as_a_reason_when_there_is_no_distance():
     suggestion = Suggestion(HELPERS[5], ("mentorat",), 2.0, same_departement=True)
-    assert suggestion.reason({"mentorat": "Mentorat"}) == "propose : mentorat · dans le même département"
+    reason = suggestion.reason({"mentorat": "Mentorat"})
+    assert reason == "propose\u00a0: mentorat ·\u00a0dans le même département"
 
 
 def test_a_project_without_needs_gets_no_suggestions():

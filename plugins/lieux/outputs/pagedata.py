@@ -18,6 +18,7 @@ from ..core.text import french_date
 from ..stages.site import Partner, Place, Project
 
 ISSUE_FORM = "signaler-un-lieu.yml"
+NEWS_FORM = "nouvelles-d-un-projet.yml"  # its field « projet » takes the project's slug
 # Field ids of .github/ISSUE_TEMPLATE/signaler-un-lieu.yml that the link fills in.
 ISSUE_FIELD_ID = "identifiant"
 ISSUE_FIELD_NAME = "nom"
@@ -47,6 +48,8 @@ class ProjectDetails:
     milestones: list[Dated]
     last: Dated | None
     filters: list[str]
+    news_url: str = ""  # the repository's « Donner des nouvelles » form, prefilled
+    help_query: str = ""  # the help page's query for the project's needs: "?besoin=…&besoin=…"
 
 
 def pagefind_filters(**filters: str) -> list[str]:
@@ -54,13 +57,18 @@ def pagefind_filters(**filters: str) -> list[str]:
     return [f"{name.replace('_', ' ')}:{value}" for name, value in filters.items() if value]
 
 
-def report_url(place: Place, repo_url: str) -> str:
-    """The issue form of ``repo_url`` prefilled with the place, every value percent-encoded."""
+def issue_url(repo_url: str, form: str, title: str, **fields: str) -> str:
+    """A repository's issue form prefilled with ``fields``, every value percent-encoded ("" without REPO_URL)."""
     if not repo_url:
         return ""
-    query = urlencode({"template": ISSUE_FORM, "title": f"Lieu{NBSP}: {place.nom}", ISSUE_FIELD_ID: place.id,
-                       ISSUE_FIELD_NAME: place.nom}, encoding="utf-8")
+    query = urlencode({"template": form, "title": title, **fields}, encoding="utf-8")
     return f"{repo_url.rstrip('/')}/issues/new?{query}"
+
+
+def report_url(place: Place, repo_url: str) -> str:
+    """The issue form of ``repo_url`` prefilled with the place, every value percent-encoded."""
+    return issue_url(repo_url, ISSUE_FORM, f"Lieu{NBSP}: {place.nom}", **{ISSUE_FIELD_ID: place.id,
+                                                                       ISSUE_FIELD_NAME: place.nom})
 
 
 def place_details(place: Place, repo_url: str = "") -> PlaceDetails:
@@ -80,7 +88,9 @@ def partner_filters(partner: Partner) -> list[str]:
     return pagefind_filters(Rubrique="Partenaires", Nature_du_partenaire=partner.kind_label)
 
 
-def project_details(project: Project) -> ProjectDetails:
+def project_details(project: Project, repo_url: str = "") -> ProjectDetails:
     milestones = [Dated(m.date, french_date(m.date), m.text) for m in project.milestones]
     return ProjectDetails(milestones, milestones[-1] if milestones else None,
-                          pagefind_filters(Rubrique="Projets", Statut_du_projet=project.status_label))
+                          pagefind_filters(Rubrique="Projets", Statut_du_projet=project.status_label),
+                          issue_url(repo_url, NEWS_FORM, f"Nouvelles{NBSP}: {project.title}", projet=project.slug),
+                          "?" + urlencode([("besoin", code) for code in project.needs]) if project.needs else "")

@@ -17,6 +17,7 @@ from typing import Any
 from ..core.geo import distance_km
 
 Point = tuple[float, float]
+NBSP = "\u00a0"  # French typography: before « : », inside « », between a number and its unit
 
 
 @dataclass(frozen=True)
@@ -52,19 +53,19 @@ class Suggestion:
 
     def reason(self, labels: Mapping[str, str]) -> str:
         """« propose : prototypage, mentorat · à 3,2 km du Cargo » (labels in lower case)."""
-        text = "propose : " + ", ".join(labels.get(c, c).lower() for c in self.covered)
+        text = f"propose{NBSP}: " + ", ".join(labels.get(c, c).lower() for c in self.covered)
         if self.distance is not None:
-            text += f" · à {format_km(self.distance)} de « {self.near} »"
+            text += f" ·{NBSP}à{NBSP}{format_km(self.distance)} de «{NBSP}{self.near}{NBSP}»"
         elif self.same_departement:
-            text += " · dans le même département"
+            text += f" ·{NBSP}dans le même département"
         return text
 
 
 def format_km(km: float) -> str:
-    """« 850 m », « 3,2 km », « 27 km », in French."""
+    """« 850 m », « 3,2 km », « 27 km », in French (a non-breaking space before the unit)."""
     if km < 1:
-        return f"{round(km * 1000, -1):.0f} m"
-    return f"{km:.1f} km".replace(".", ",") if km < 10 else f"{km:.0f} km"
+        return f"{round(km * 1000, -1):.0f}{NBSP}m"
+    return f"{km:.1f}{NBSP}km".replace(".", ",") if km < 10 else f"{km:.0f}{NBSP}km"
 
 
 @dataclass

@@ -111,11 +111,13 @@ def validate(c, places=None, cache=None, format="human", settings=None):  # noqa
     config = _config(settings, PLACES_CSV=places, GEOCODE_CACHE=cache)
     result = _check(config, duplicates=True)
     _print_problems(result.problems, style)
-    errors, warnings = len(result.errors), len(result.problems) - len(result.errors)
+    errors = len(result.errors)
+    warnings = sum(1 for p in result.problems if p.is_warning)
+    notes = len(result.problems) - errors - warnings
     if errors:
         raise Exit(f"{result.places.path} : {errors} erreur(s), {warnings} avertissement(s)", code=1)
     print(f"{result.places.path} : {len(result.places.records)} lieux valides, {len(result.documents)} documents, "
-          f"{warnings} avertissement(s)")
+          f"{warnings} avertissement(s), {notes} note(s)")
 
 
 def _reproducible_today():

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..core.csvfile import Sniffed, Table, csv_text, read_table, sniff
+from ..core.csvfile import Sniffed, Table, canonical_text, not_canonical, read_table, sniff
 from ..core.problems import Problem, Record, display_path, errors, quoted, warnings
 from ..core.schema import Field, Schema
 from ..core.vocabulary import Matcher
@@ -277,28 +277,6 @@ def parse(raw: bytes, where: str) -> tuple[Sniffed, Table | None, list[Problem]]
     if not table.header:
         problems.append(Problem(where, 1, "fichier", "le fichier est vide"))
     return sniffed, table, problems
-
-
-def not_canonical(raw: bytes, sniffed: Sniffed, header: list[str], columns: tuple[str, ...],
-                  canonical: str) -> list[str]:
-    """Why ``raw`` is not in its canonical form ``canonical`` (empty when it is), in French."""
-    if raw == canonical.encode("utf-8"):
-        return []
-    checks = (
-        (sniffed.encoding != "utf-8", "encodé en Windows-1252 au lieu d'UTF-8"),
-        (sniffed.bom, "commence par une marque d'ordre des octets (BOM), ajoutée par Excel ou LibreOffice"),
-        (sniffed.delimiter != ",", "colonnes séparées par des points-virgules"),
-        (b"\r\n" in raw, "fins de ligne Windows (CRLF)"),
-        (tuple(header) != columns, "colonnes dans un autre ordre que celui du schéma"),
-        (not raw.endswith(b"\n"), "pas de retour à la ligne à la fin"),
-    )
-    return [reason for failed, reason in checks if failed] or ["guillemets superflus ou lignes vides"]
-
-
-def canonical_text(table: Table, columns: tuple[str, ...]) -> str:
-    """The rows of a valid table in the canonical form, columns in the schema's order."""
-    order = [table.header.index(c) for c in columns]
-    return csv_text(columns, ([cells[i] for i in order] for _, cells in table.rows))
 
 
 def load_places(path: str | os.PathLike[str], schema: Schema) -> LoadResult:

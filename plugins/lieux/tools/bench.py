@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from ..core.config import Config
-from ..pipeline import Reference
-from ..stages.load import load_places
+from ..core.csvfile import read_table
+from ..core.region import Region
+from ..core.schema import load_schema
 from .cget import write_rows
 
 WORDS = ("atelier fabrique numérique campus lab studio maison cité usine hub ruche halle ferme école réseau "
@@ -25,9 +26,9 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def synthetic_places(config: Config, count: int, seed: int = 11) -> tuple[Any, list[dict[str, str]]]:
     """``count`` plausible rows: the real places first, then generated ones in real communes."""
-    reference = Reference.load(config)
-    schema, region = reference.schema, reference.region
-    rows = [r.raw for r in load_places(config.places_csv, schema).records][:count]
+    schema, region = load_schema(config.places_schema), Region.load(config.region, config.node_modules)
+    table = read_table(config.places_csv.read_text(encoding="utf-8"))
+    rows = [dict(zip(table.header, cells, strict=True)) for _, cells in table.rows][:count]
     rng = random.Random(seed)
     communes = [c for c in region.territory.communes if c.postcodes]
     box = region.bounds

@@ -6,8 +6,7 @@ refused, saying which value differs, if a single one would change.
 
 from __future__ import annotations
 
-from ..core.csvfile import read_table, sniff
-from ..stages.load import canonical_text, not_canonical
+from ..core.csvfile import canonical_text, not_canonical, read_table, sniff
 
 NEEDS_A_PERSON = "corrigez-le à la main (ou enregistrez-le en « CSV UTF-8 » depuis le tableur)"
 

@@ -343,12 +343,24 @@ def schema_docs(c, check=False, settings=None):
         print("CONTRIBUTING.md mis à jour")
 
 
-@task(help={"sizes": "comma-separated numbers of places", "runs": "builds per size"})
-def bench(c, sizes="1000,10000,50000", runs=3):
-    """Build synthetic sites; print build time, map payload per place and time to the first clusters."""
-    from lieux.tools.bench import bench_build
+@task(help={"sizes": "comma-separated numbers of places", "runs": "builds per size",
+            "browser": "also time the help page in Chromium on a 10,000-place build (default: yes)"})
+def bench(c, sizes="1000,10000,50000", runs=3, browser=True):
+    """Build synthetic sites (build time, map bytes, first clusters), time the matcher and the help page."""
+    from lieux.tools.bench import bench_build, bench_matching
 
     bench_build(_config(), [int(s) for s in sizes.split(",")], int(runs))
+    found = bench_matching(runs=int(runs))
+    print(f"Qui peut aider : {found['projects']} projets, {found['places']} lieux, {found['codes']} codes "
+          f"en {found['seconds']:.2f} s (médiane de {runs} ; objectif : 5 s au plus)")
+    if browser:
+        import tempfile
+
+        from lieux.tools.benchhelp import bench_help, build_synthetic
+
+        with tempfile.TemporaryDirectory(prefix="bench-aide-") as tmp:
+            timing = bench_help(build_synthetic(10_000, Path(tmp)), runs=5)
+        print(f"Trouver de l'aide, 10 000 lieux : {timing}")
 
 
 @task(name="bench-geocode", help={

@@ -8,6 +8,7 @@ Each suggestion carries its reason: « propose : prototypage, mentorat · à 3,2
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -87,36 +88,49 @@ class Index:
         return cls(helpers, dict(by_code), weights)
 
 
-def _suggestion(seeker: Seeker, helper: Helper, score: float) -> Suggestion:
-    covered = tuple(c for c in seeker.codes if c in helper.codes)
+def _nearest(seeker: Seeker, helper: Helper) -> tuple[float, str] | None:
+    """The distance from ``helper`` to the nearest of the project's places, and that place's name."""
     best: tuple[float, str] | None = None
     for here in helper.points:
         for point, name in seeker.points:
             km = distance_km(here, point)
             if best is None or km < best[0]:
                 best = (km, name)
-    return Suggestion(helper, covered, score, best[0] if best else None, best[1] if best else "",
+    return best
+
+
+def _key(seeker: Seeker, helper: Helper) -> tuple:
+    """How equal scores are ordered: nearer first (unknown last), same département first, then name."""
+    near = _nearest(seeker, helper)
+    return (near is None, near[0] if near else 0.0, not (seeker.departements & helper.departements),
+            helper.name, helper.key)
+
+
+def _suggestion(seeker: Seeker, helper: Helper, score: float) -> Suggestion:
+    near = _nearest(seeker, helper)
+    return Suggestion(helper, tuple(c for c in seeker.codes if c in helper.codes), score,
+                      near[0] if near else None, near[1] if near else "",
                       bool(seeker.departements & helper.departements))
-
-
-def _order(s: Suggestion) -> tuple:
-    return (-s.score, s.distance is None, s.distance or 0.0, not s.same_departement, s.helper.name, s.helper.key)
 
 
 def rank(seeker: Seeker, index: Index, limit: int = 10) -> list[Suggestion]:
     """The best ``limit`` helpers of one project, best first."""
-    scores: dict[int, float] = defaultdict(float)
-    for code in dict.fromkeys(seeker.codes):
-        weight = index.weights.get(code, 0.0)
+    needs = list(dict.fromkeys(seeker.codes))
+    covered: dict[int, int] = defaultdict(int)  # helper → bit mask of the needs it covers
+    for bit, code in enumerate(needs):
         for i in index.by_code.get(code, ()):
-            scores[i] += weight
-    by_score: dict[float, list[int]] = defaultdict(list)
-    for i, score in scores.items():
-        by_score[round(score, 9)].append(i)
+            covered[i] |= 1 << bit
+    score_of: dict[int, float] = {}
+    tiers: dict[float, list[int]] = defaultdict(list)  # helpers by score (several sets of needs may tie)
+    for i, mask in covered.items():
+        if mask not in score_of:
+            score_of[mask] = round(sum(index.weights.get(c, 0.0) for bit, c in enumerate(needs) if mask >> bit & 1), 9)
+        tiers[score_of[mask]].append(i)
     chosen: list[Suggestion] = []
-    for score in sorted(by_score, reverse=True):  # distances only for the tiers that can make the list
-        tier = [_suggestion(seeker, index.helpers[i], score) for i in by_score[score]]
-        chosen += sorted(tier, key=_order)[: limit - len(chosen)]
+    for score in sorted(tiers, reverse=True):  # distances only for the tiers that can make the list
+        helpers = [index.helpers[i] for i in tiers[score]]
+        best = heapq.nsmallest(limit - len(chosen), helpers, key=lambda h: _key(seeker, h))
+        chosen += [_suggestion(seeker, h, score) for h in best]
         if len(chosen) >= limit:
             break
     return chosen

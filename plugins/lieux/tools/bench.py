@@ -117,3 +117,25 @@ def bench_geocoding(count: int, latency: float, runs: int) -> None:
                 summary = geocode_places(records, Path(tmp) / "cache.csv", options)
                 times.append(time.perf_counter() - start)
         print(f"{mode:>10} {len(fake.requests):>9} {statistics.median(times):>19.2f} {summary.found:>9}")
+
+
+def bench_matching(places: int = 50_000, projects: int = 500, codes: int = 60, runs: int = 3,
+                   seed: int = 7) -> dict[str, float]:
+    """Median seconds to rank who can help ``projects`` projects among ``places`` places offering ``codes`` codes."""
+    from ..stages.match import Helper, Seeker, match_all
+
+    rng = random.Random(seed)
+    vocabulary = [f"code-{i}" for i in range(codes)]
+    helpers = [Helper(f"lieu:{i}", f"Lieu {i}", frozenset(rng.sample(vocabulary, rng.randint(1, 4))),
+                      ((rng.uniform(48.4, 49.0), rng.uniform(1.9, 2.9)),), frozenset({f"{rng.randint(75, 95)}"}))
+               for i in range(places)]
+    seekers = [Seeker(f"projet-{i}", tuple(rng.sample(vocabulary, rng.randint(1, 4))),
+                      tuple(((rng.uniform(48.4, 49.0), rng.uniform(1.9, 2.9)), f"Lieu du projet {i}")
+                            for _ in range(rng.randint(0, 2))))
+               for i in range(projects)]
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        match_all(seekers, helpers, limit=8)
+        times.append(time.perf_counter() - start)
+    return {"places": places, "projects": projects, "codes": codes, "seconds": statistics.median(times)}

@@ -40,4 +40,4 @@ def places_geojson(ctx: Context) -> str:
     ]
     collection = {"type": "FeatureCollection", "name": "lieux", "metadata": dict(ctx.config.data_source),
                   "features": features}
-    return json.dumps(collection, ensure_ascii=False, indent=1) + "\n"
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n"

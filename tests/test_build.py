@@ -130,8 +130,9 @@ def header_columns():
 
 def test_the_sitemap_lists_every_page(site):
     sitemap = read(site, "sitemap.xml")
-    # indexes (map, directory, partners, projects, events, journal, help), about, places, partners, project, events
-    assert sitemap.count("<url>") == 7 + 1 + 5 + 2 + 1 + 2
+    # indexes (map, embedding help, directory, partners, projects, events, journal, help), about, places, partners,
+    # project, events; not the embedded map
+    assert sitemap.count("<url>") == 8 + 1 + 5 + 2 + 1 + 2 and "carte/integrer/" not in sitemap
 
 
 def test_the_about_page_credits_the_source(site):

@@ -58,10 +58,13 @@ def real_site(tmp_path_factory):
 
 
 class Visit:
-    """A page with its console errors and every request it made recorded."""
+    """A page with its console errors and every request it made recorded (``options``: Playwright's
+    browser context options, e.g. a geolocation and its permission, or JavaScript disabled)."""
 
-    def __init__(self, browser, width=1280):
-        self.page = browser.new_page(viewport={"width": width, "height": 900})
+    def __init__(self, browser, width=1280, **options):
+        height = 900 if width > 600 else 844
+        self.context = browser.new_context(viewport={"width": width, "height": height}, **options)
+        self.page = self.context.new_page()
         self.errors, self.requests, self.dialogs = [], [], []
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
@@ -78,21 +81,21 @@ class Visit:
 def visit(browser):
     visits = []
 
-    def open_page(url, width=1280):
-        v = Visit(browser, width)
+    def open_page(url, width=1280, **options):
+        v = Visit(browser, width, **options)
         visits.append(v)
         v.page.goto(url)
         return v
 
     yield open_page
     for v in visits:
-        v.page.close()
+        v.context.close()
 
 
 def shown_places(page):
     """Places shown on the map: markers plus the counts of the clusters."""
-    counts = page.eval_on_selector_all(".marker-cluster span", "els => els.map(e => +e.textContent)")
-    return sum(counts) + page.locator(".leaflet-marker-pane .place-marker").count()
+    counts = page.eval_on_selector_all(".folium-map .marker-cluster span", "els => els.map(e => +e.textContent)")
+    return sum(counts) + page.locator(".folium-map .leaflet-marker-pane .place-marker").count()
 
 
 def test_the_map_shows_every_mapped_place_in_clusters(real_site, visit):
@@ -121,24 +124,27 @@ def test_a_popup_link_leads_to_the_place_page(real_site, visit):
     assert v.foreign_requests() == []
 
 
-def test_the_legend_hides_and_shows_a_type(real_site, visit):
+def test_ticking_a_type_shows_only_that_type_on_the_map(real_site, visit):
     v = visit(real_site + "/")
     v.page.wait_for_selector(".folium-map[data-loaded]")
     total = shown_places(v.page)
-    box = v.page.get_by_role("checkbox", name=re.compile("^Coworking"))
+    box = v.page.get_by_role("checkbox", name=re.compile("^Coworkings"))
     coworkings = int(re.search(r"\((\d+)\)", box.locator("xpath=..").text_content()).group(1))
-    box.uncheck()
-    assert shown_places(v.page) == total - coworkings
     box.check()
+    v.page.wait_for_selector(f".folium-map[data-shown='{coworkings}'][data-loaded]")
+    assert shown_places(v.page) == coworkings
+    box.uncheck()
+    v.page.wait_for_selector(f".folium-map[data-shown='{total}'][data-loaded]")
     assert shown_places(v.page) == total
+    assert v.errors == []
 
 
 def test_the_directory_filters_live(real_site, visit):
     v = visit(real_site + "/lieux/")
-    v.page.fill("input[name=q]", "cargo")
+    v.page.fill("#finder-q", "cargo")
+    v.page.wait_for_function("document.getElementById('finder-count').textContent === '1\u00a0lieu'")
     assert v.page.locator(".place-list li:visible").count() == 1
-    assert v.page.locator("output[name=count]").text_content() == "1 lieu"
-    v.page.fill("input[name=q]", "")
+    v.page.fill("#finder-q", "")
     v.page.select_option("select[name=dep]", "77")
     in_77 = v.page.locator(".place-list li:visible").count()
     assert 0 < in_77 < 50

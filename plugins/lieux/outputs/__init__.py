@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from . import calendar, exports, feeds, help, robots, sitemap
+from . import calendar, exports, feeds, find, help, robots, sitemap
 from .context import Context
 
 
@@ -36,6 +36,7 @@ FILES: tuple[File, ...] = (
     File("event_calendar", f"evenements/{{slug}}/{calendar.ONE_EVENT}", calendar.each_event),
     File("help_data", help.HELP_DATA, help.render),
     File("robots", "robots.txt", robots.render),
+    File("search_data", find.SEARCH_DATA, find.render),
 )
 
 
@@ -48,12 +49,16 @@ class Page:
     url: str
     name: str
     values: Callable[[], dict[str, Any]] = dict
+    listed: bool = True  # in the sitemap (the embedded map is not a page to find)
 
 
 def pages(ctx: Context) -> Iterator[Page]:
     """Every HTML page the plugin writes, in a fixed order."""
     site, urls = ctx.site, ctx.config.urls
     yield Page("carte", "index.html", "", "index", lambda: {"carte": _map(ctx)})
+    yield Page("carte-integree", find.EMBED_SAVE_AS, find.EMBED_URL, "carte-integree", lambda: {"carte": _map(ctx)},
+               listed=False)
+    yield Page("integrer", find.EMBED_HELP_SAVE_AS, find.EMBED_HELP_URL, "integrer", lambda: find.embed_help(ctx))
     yield Page("lieux", urls.directory_save_as, urls.directory, "lieux")
     yield from (Page("lieu", p.save_as, p.url, "lieu", lambda p=p: {"place": p, **_place(p, ctx)}) for p in site.places)
     yield Page("partenaires", urls.partners_save_as, urls.partners, "partenaires")
@@ -64,7 +69,8 @@ def pages(ctx: Context) -> Iterator[Page]:
                 for p in site.projects)
     yield Page("evenements", urls.events_save_as, urls.events, "evenements")
     yield from (Page("evenement", e.save_as, e.url, "evenement", lambda e=e: {"event": e}) for e in site.events)
-    yield Page("suivi", urls.journal_save_as, urls.journal, "suivi", lambda: {"journal": journal(site), "statuses": statuses(ctx)})
+    yield Page("suivi", urls.journal_save_as, urls.journal, "suivi",
+               lambda: {"journal": journal(site), "statuses": statuses(ctx)})
     yield Page("aide", urls.help_save_as, urls.help, "aide", lambda: {"needs": help.offers_by_need(ctx)})
 
 
@@ -94,7 +100,7 @@ def _partner(partner: Any, ctx: Context) -> dict[str, Any]:
 def _project(project: Any, ctx: Context) -> dict[str, Any]:
     from . import pagedata, seo
 
-    return {"meta": seo.project_meta(project, ctx), "details": pagedata.project_details(project)}
+    return {"meta": seo.project_meta(project, ctx), "details": pagedata.project_details(project, ctx.config.repo_url)}
 
 
 def _projects(site: Any) -> dict[str, Any]:

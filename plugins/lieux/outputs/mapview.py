@@ -2,8 +2,11 @@
 
 Folium writes the Leaflet map (tiles, framing); the places go to the page as one
 compact JSON table whose columns are named once, in ``MAP_FIELDS``, and read by name
-in ``theme/static/js/places-map.js``. Markers, clusters, popups and the legend are
-created client-side: a few dozen gzipped bytes per place instead of a Folium marker each.
+in ``theme/static/js/find.js`` and ``places-map.js``. Markers, clusters, popups, the
+legend, the results list and its facets are created client-side: a few gzipped bytes
+per place. Only what the map, the list and the facets need is here (communes and
+départements as indexes into their tables, services as a bit set); what a query may
+hit travels apart, fetched lazily (``find.py``, ``lieux-recherche.json``).
 
 Every element gets a stable id derived from its role on the page, so two builds of
 the same data give byte-identical pages (branca draws ids from os.urandom).
@@ -22,15 +25,14 @@ from jinja2 import Template
 from markupsafe import Markup
 
 from ..core.geo import Bounds
-from ..core.text import one_line
+from ..core.text import sort_key
 from ..stages.site import Place
 from .context import Context
 
 DATA_ELEMENT_ID = "places-data"
-DESCRIPTION_CHARS = 140
 FRANCE = Bounds(41.3, -5.2, 51.1, 9.6)
 # The columns of the map's data table, in order; places-map.js reads them by these names.
-MAP_FIELDS = ("lat", "lon", "type", "id", "nom", "commune", "description", "ferme")
+MAP_FIELDS = ("lat", "lon", "type", "id", "nom", "commune", "dep", "arr", "services", "ferme")
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ class PlacesLayer(MacroElement):
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-    PlacesMap.init({{ this._parent.get_name() }}, {{ this.data_id|tojson }});
+    PlacesFind.start({{ this._parent.get_name() }}, {{ this.data_id|tojson }});
 {% endmacro %}
 """
     )
@@ -68,24 +70,47 @@ def json_for_script(data: Any) -> Markup:
     return Markup(text)
 
 
-def _row(place: Place, type_index: int) -> list[Any]:
+def _row(place: Place, index: dict[str, dict[str, int]]) -> list[Any]:
+    services = 0
+    for code in place.services:
+        services |= 1 << index["services"][code]
     values = {
-        "lat": round(place.location.latitude, 5), "lon": round(place.location.longitude, 5), "type": type_index,
-        "id": place.id, "nom": place.nom, "commune": place.commune or "",
-        "description": one_line(place.description or "", DESCRIPTION_CHARS), "ferme": 1 if place.is_closed else 0,
+        "lat": round(place.location.latitude, 5), "lon": round(place.location.longitude, 5),
+        "type": index["types"][place.type], "id": place.id, "nom": place.nom,
+        "commune": index["communes"].get(place.commune or "", -1), "dep": index["deps"].get(place.departement, -1),
+        "arr": place.arrondissement or 0, "services": services, "ferme": 1 if place.is_closed else 0,
     }
     return [values[name] for name in MAP_FIELDS]
 
 
 def map_data(ctx: Context) -> dict[str, Any]:
-    """The map's data: field names, type legend, URL pattern and one row per mapped place."""
+    """The map's data: field names, the tables the rows point into, URL pattern and one row per mapped place.
+
+    ``types`` give each type's colour and its numbers of places, on the map and in all;
+    ``departements``, ``communes`` and ``services`` are the tables that ``dep``, ``commune``
+    (indexes) and ``services`` (bit ``1 << i``) point into; ``unmapped`` counts the places
+    only the directory lists.
+    """
     site = ctx.site
-    index = {group.code: i for i, group in enumerate(site.types)}
+    communes = sorted({p.commune for p in site.mapped if p.commune}, key=lambda c: (sort_key(c), c))
+    departements = [(code, name) for code, name, count in site.departements if count]
+    index = {
+        "types": {group.code: i for i, group in enumerate(site.types)},
+        "communes": {name: i for i, name in enumerate(communes)},
+        "deps": {code: i for i, (code, _) in enumerate(departements)},
+        "services": {code: i for i, (code, _, _) in enumerate(site.services)},
+    }
     return {
         "fields": list(MAP_FIELDS),
         "placeUrl": ctx.config.urls.place,
-        "types": [{"code": g.code, "label": g.label, "color": g.color, "count": g.mapped_count} for g in site.types],
-        "places": [_row(place, index[place.type]) for place in site.mapped],
+        "types": [{"code": g.code, "label": g.label, "plural": g.plural, "color": g.color, "count": g.mapped_count,
+                   "total": g.count} for g in site.types],
+        "departements": [{"code": code or "nr", "label": f"{code} · {name}" if code else name}
+                         for code, name in departements],
+        "communes": communes,
+        "services": [{"code": code, "label": label} for code, label, _ in site.services],
+        "unmapped": len(site.unmapped),
+        "places": [_row(place, index) for place in site.mapped],
     }
 
 
@@ -110,8 +135,20 @@ def framing(ctx: Context) -> Bounds:
     return Bounds.around(points) or ctx.reference.region.bounds or FRANCE
 
 
+_built: dict[int, tuple[Context, MapParts]] = {}
+
+
 def build_map(ctx: Context) -> MapParts:
-    """The home page's map, framed on the places."""
+    """The map of the home page and of the embedded map (one rendering per build), framed on the places."""
+    if id(ctx) in _built and _built[id(ctx)][0] is ctx:
+        return _built[id(ctx)][1]
+    _built.clear()
+    parts = _build_map(ctx)
+    _built[id(ctx)] = (ctx, parts)
+    return parts
+
+
+def _build_map(ctx: Context) -> MapParts:
     tiles = ctx.config.map_tiles
     box = framing(ctx)
     fmap = folium.Map(
@@ -122,7 +159,9 @@ def build_map(ctx: Context) -> MapParts:
         # options directly (markercluster needs the map's maxZoom).
         minZoom=tiles.min_zoom,
         maxZoom=tiles.max_zoom,
-        control_scale=True,
+        # Zoom buttons and a metric-only scale are added by places-map.js, with French titles.
+        zoom_control=False,
+        control_scale=False,
         width="100%",
         height="100%",
     )

@@ -11,7 +11,7 @@ def urls(ctx: Context) -> list[str]:
     """Every page the plugin writes (the one list in outputs.pages), then Pelican's own pages."""
     from . import pages
 
-    return [page.url for page in pages(ctx)] + list(ctx.page_urls)
+    return [page.url for page in pages(ctx) if page.listed] + list(ctx.page_urls)
 
 
 def render(ctx: Context) -> str:

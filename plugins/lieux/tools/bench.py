@@ -69,8 +69,10 @@ def first_clusters_seconds(site: Path, runs: int) -> float | None:
 
 
 def bench_build(config: Config, sizes: list[int], runs: int) -> None:
-    """Build synthetic sites of each size; print the medians."""
-    results = []
+    """Build synthetic sites of each size; print the medians, then the finder's figures on the same sites."""
+    from .benchfind import bench_find, print_table
+
+    results, finder = [], []
     for size in sizes:
         schema, rows = synthetic_places(config, size)
         with tempfile.TemporaryDirectory(prefix=f"bench-{size}-") as tmp:
@@ -85,6 +87,7 @@ def bench_build(config: Config, sizes: list[int], runs: int) -> None:
             page = (out / "index.html").read_bytes()
             results.append((size, statistics.median(times), len(page), len(gzip.compress(page, 9)),
                             first_clusters_seconds(out, runs)))
+            finder.append(bench_find(out, runs=5))
     print(f"{'lieux':>8} {'build (s, médiane)':>19} {'s / 1000':>9} {'carte o/lieu':>13} {'gzip o/lieu':>12}"
           f" {'1ers groupes (s)':>17}")
     for size, seconds, raw, gz, shown in results:
@@ -93,6 +96,8 @@ def bench_build(config: Config, sizes: list[int], runs: int) -> None:
               f" {shown:>17}")
     print(f"({runs} mesures par taille, médianes ; carte = index.html, données des lieux comprises ;"
           " 1ers groupes = de la navigation aux premiers groupes affichés dans Chromium headless)")
+    print()
+    print_table(finder)
 
 
 def bench_geocoding(count: int, latency: float, runs: int) -> None:

@@ -31,11 +31,8 @@
 
   // --- normalisation: lieux.core.text.fold and lieux.core.vocabulary.match_key, in JavaScript ----------
 
-  /** Case- and accent-insensitive form, white space collapsed: « Écoles  » → « ecoles ». */
-  function fold(text) {
-    return String(text).normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase()
-      .replace(/\u00df/g, "ss").replace(/\s+/g, " ").trim();
-  }
+  /** Case- and accent-insensitive form: the site's one fold (find-core.js), as lieux.core.text.fold. */
+  var fold = window.LieuxFind.fold;
 
   /** The form words are compared in: folded, punctuation as spaces, plurals dropped. */
   function matchKey(text) {

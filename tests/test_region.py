@@ -25,7 +25,8 @@ def occitanie(tmp_path_factory):
 
 
 def test_a_region_code_alone_builds_an_occitanie_site(occitanie):
-    assert "Les lieux d'innovation en Occitanie" in (occitanie / "index.html").read_text(encoding="utf-8")
+    page = (occitanie / "index.html").read_text(encoding="utf-8")
+    assert "Les lieux d'innovation en <span class=\"nowrap\">Occitanie</span>" in page
 
 
 def test_the_occitanie_directory_is_grouped_by_its_thirteen_departements(occitanie):

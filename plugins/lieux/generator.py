@@ -17,6 +17,7 @@ from blinker import signal
 
 from .core.config import Config, ConfigError
 from .core.html import render_markdown
+from .core.problems import BuildStopped
 from .outputs import FILES, links, pages
 from .outputs.context import Context
 from .outputs.vendor import MissingAssets, copy_vendor_assets
@@ -31,16 +32,7 @@ except ImportError:  # pragma: no cover
     Generator = object
 
 
-class PlacesDataError(SystemExit):
-    """The inputs have errors: the build stops after listing them, like a command-line error.
-
-    A SystemExit, so that Pelican's ``main`` does not log it with a traceback: the
-    located messages already said everything; the process exits with status 1.
-    """
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+PlacesDataError = BuildStopped  # the inputs have errors: the build stops after listing them
 
 
 def config_of(settings: dict[str, Any]) -> Config:

@@ -51,6 +51,18 @@ class Problem:
         return f"::{level} file={prop(self.path)}{line},title={prop(self.column)}::{data(self.message)}"
 
 
+class BuildStopped(SystemExit):
+    """The build stops, like a command-line error, after its located messages were logged.
+
+    A SystemExit, so that Pelican's ``main`` does not log it with a traceback: the messages
+    already said everything; the process exits with status 1.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 def errors(problems: Iterable[Problem]) -> list[Problem]:
     return [p for p in problems if p.is_error]
 

@@ -23,18 +23,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..core.problems import BuildStopped
+
 logger = logging.getLogger(__name__)
 
 BUNDLE = "pagefind"  # folder under the site; theme/templates/recherche.html loads pagefind-ui.* from there
 LANGUAGE = "fr"
 
 
-class SearchIndexError(SystemExit):
-    """Pagefind is missing or failed: the build stops with a French message and no traceback."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+SearchIndexError = BuildStopped  # Pagefind is missing or failed: a French message, no traceback
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,11 @@ PAGES = {
     "not-found": "/404.html",
     "search": "/recherche/?q=atelier",
     "about": "/a-propos/",
+    "partners": "/partenaires/",
+    "projects": "/projets/",
+    "events": "/evenements/",
+    "event": "/evenements/atelier-au-fablab/",
+    "journal": "/suivi/?statut=en-cours",
 }
 
 

@@ -49,25 +49,6 @@ def synthetic_places(config: Config, count: int, seed: int = 11) -> tuple[Any, l
     return schema, rows
 
 
-def first_clusters_seconds(site: Path, runs: int) -> float | None:
-    """Median seconds from navigation to the first cluster drawn, in headless Chromium (None without it)."""
-    from .browser import CHROMIUM, TILE_HOST, chromium, serve
-
-    if CHROMIUM is None:
-        return None
-    times = []
-    with serve(site) as url, chromium() as browser:
-        for _ in range(runs):
-            page = browser.new_page()
-            page.route(f"https://{TILE_HOST}/**", lambda route: route.abort())
-            start = time.perf_counter()
-            page.goto(url + "/", wait_until="commit")
-            page.wait_for_selector(".marker-cluster", timeout=120_000)
-            times.append(time.perf_counter() - start)
-            page.close()
-    return statistics.median(times)
-
-
 def bench_build(config: Config, sizes: list[int], runs: int) -> None:
     """Build synthetic sites of each size; print the medians, then the finder's figures on the same sites."""
     from .benchfind import bench_find, print_table
@@ -85,17 +66,15 @@ def bench_build(config: Config, sizes: list[int], runs: int) -> None:
                                cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 times.append(time.perf_counter() - start)
             page = (out / "index.html").read_bytes()
-            results.append((size, statistics.median(times), len(page), len(gzip.compress(page, 9)),
-                            first_clusters_seconds(out, runs)))
+            results.append((size, statistics.median(times), len(page), len(gzip.compress(page, 9))))
             finder.append(bench_find(out, runs=5))
-    print(f"{'lieux':>8} {'build (s, médiane)':>19} {'s / 1000':>9} {'carte o/lieu':>13} {'gzip o/lieu':>12}"
-          f" {'1ers groupes (s)':>17}")
-    for size, seconds, raw, gz, shown in results:
-        shown = "—" if shown is None else f"{shown:.2f}"
-        print(f"{size:>8} {seconds:>19.2f} {seconds / size * 1000:>9.3f} {raw / size:>13.1f} {gz / size:>12.1f}"
-              f" {shown:>17}")
-    print(f"({runs} mesures par taille, médianes ; carte = index.html, données des lieux comprises ;"
-          " 1ers groupes = de la navigation aux premiers groupes affichés dans Chromium headless)")
+    print(f"{'lieux':>8} {'build (s, médiane)':>19} {'s / 1000':>9} {'carte o/lieu':>13} {'gzip o/lieu':>12}")
+    for size, seconds, raw, gz in results:
+        print(f"{size:>8} {seconds:>19.2f} {seconds / size * 1000:>9.3f} {raw / size:>13.1f} {gz / size:>12.1f}")
+    print(f"({runs} constructions par taille, médianes, index de recherche compris ; carte = index.html, données des "
+          "lieux comprises)")
+    print("Trouver un lieu, dans Chromium headless (médianes de 5 ; 1ers groupes = de la navigation aux premiers "
+          "groupes affichés) :")
     print()
     print_table(finder)
 

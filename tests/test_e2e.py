@@ -92,8 +92,19 @@ def visit(browser):
         v.context.close()
 
 
+def map_at_rest(page):
+    """Wait until no zoom or cluster animation runs: during one, Leaflet keeps the old and the new markers."""
+    page.wait_for_function("""() => new Promise(done => {
+        const busy = () => document.querySelector('.leaflet-zoom-anim, .leaflet-cluster-anim');
+        let calm = 0;
+        const check = () => { calm = busy() ? 0 : calm + 1; calm >= 3 ? done(true) : setTimeout(check, 100); };
+        check();
+    })""")
+
+
 def shown_places(page):
-    """Places shown on the map: markers plus the counts of the clusters."""
+    """Places shown on the map, once at rest: markers plus the counts of the clusters."""
+    map_at_rest(page)
     counts = page.eval_on_selector_all(".folium-map .marker-cluster span", "els => els.map(e => +e.textContent)")
     return sum(counts) + page.locator(".folium-map .leaflet-marker-pane .place-marker").count()
 

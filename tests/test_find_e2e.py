@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from conftest import ROOT
-from test_e2e import CHROMIUM, browser, real_site, shown_places, visit  # noqa: F401 - fixtures
+from test_e2e import CHROMIUM, browser, map_at_rest, real_site, shown_places, visit  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed: browser tests skipped")
 
@@ -375,12 +375,13 @@ def test_clusters_say_how_many_places_they_hold_and_markers_are_big_enough(real_
     v = visit(real_site + "/")
     page = v.page
     page.wait_for_selector(".folium-map[data-loaded]")
+    map_at_rest(page)
     clusters = page.eval_on_selector_all(".marker-cluster", "els => els.map(e => [e.getAttribute('aria-label'),"
                                                             " e.textContent, e.getAttribute('role')])")
     assert clusters
     assert all(label == f"Groupe de {text} lieux" and role == "button" for label, text, role in clusters)
     boxes = page.eval_on_selector_all(".place-marker", "els => els.map(e => e.getBoundingClientRect())")
-    assert boxes and all(b["width"] >= 24 and b["height"] >= 24 for b in boxes)
+    assert boxes and all(round(b["width"]) >= 24 and round(b["height"]) >= 24 for b in boxes)
 
 
 def test_leaflet_speaks_french_and_metric(real_site, visit):  # noqa: F811

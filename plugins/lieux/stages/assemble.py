@@ -10,7 +10,7 @@ from ..core.config import Urls
 from ..core.problems import Record
 from ..core.region import Region
 from ..core.schema import DocumentSchema, Schema
-from ..core.text import fold, sort_key
+from ..core.text import sort_key
 from .documents import Document
 from .locate import Location
 from .site import UNKNOWN_DEPARTEMENT, Event, Partner, Place, Project, Site
@@ -36,8 +36,6 @@ def place(record: Record, schema: Schema, region: Region, location: Location | N
         url=urls.place.format(id=record["id"]),
         save_as=urls.place_save_as.format(id=record["id"]),
         edit_url=edit_url.format(line=record.line) if edit_url else "",
-        search_text=fold(" ".join([record["nom"], record["commune"] or "", record["structure"] or "",
-                                   category.label, *record["thematiques"], *services])),
     )
 
 

@@ -67,10 +67,6 @@ class Document:
     def summary(self) -> str:
         return self.fields.get("summary", "")
 
-    def line(self, key: str) -> int:
-        entries = self.entries.get(key.lower())
-        return entries[0].line if entries else 1
-
 
 def parse_front_matter(text: str) -> tuple[dict[str, list[Entry]], str]:
     """The ``Key: value`` entries (keys lower-cased) and the text after them."""

@@ -33,7 +33,6 @@ class Place:
     url: str
     save_as: str
     edit_url: str
-    search_text: str
     body: str = ""
     partners: list[Partner] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
@@ -104,10 +103,6 @@ class Project(Published):
     events: list[Event] = field(default_factory=list)
     last_news: str = ""  # ISO date of the newest milestone
     stale: bool = False  # no news for longer than the follow-up threshold
-
-    @property
-    def last_news_text(self) -> str:
-        return french_date(self.last_news) if self.last_news else ""
 
 
 @dataclass

@@ -61,12 +61,16 @@ def _print_problems(problems, style="human"):
         print(problem.format(style), file=stream)
 
 
-def _check(config, duplicates=False):
-    """Run the pipeline's checks; the result, or a one-line error when a schema or the territory is missing."""
+def _check(config, duplicates=False, build=False):
+    """Run the pipeline's checks (and, to ``build``, render the documents and match needs with offers); the
+    result, or a one-line error when a schema or the territory is missing."""
     from lieux.pipeline import SetupError, run
 
+    render = None
+    if build:
+        from lieux.core.html import render_markdown as render
     try:
-        result = run(config, matching=False)
+        result = run(config, render=render, matching=build)
     except SetupError as exc:
         raise Exit(str(exc), code=1) from None
     if duplicates:
@@ -129,15 +133,6 @@ def _reproducible_today():
             os.environ["SOURCE_DATE_EPOCH"] = done.stdout.decode().strip()
 
 
-def _swap_into(built: Path, output: Path) -> None:
-    """Put the finished site in place: the previous one stays whole until the last rename."""
-    old = output.with_name(f".{output.name}.old-{os.getpid()}")
-    if output.exists():
-        os.replace(output, old)
-    os.replace(built, output)
-    shutil.rmtree(old, ignore_errors=True)
-
-
 @task(help={
     "places": "CSV of places (default: PLACES_CSV)",
     "cache": "geocoding cache (default: GEOCODE_CACHE)",
@@ -145,41 +140,37 @@ def _swap_into(built: Path, output: Path) -> None:
     "settings": "settings file (default: pelicanconf.py)",
 })
 def build(c, places=None, cache=None, output=None, settings=None):
-    """Validate every input, then build the site into a fresh folder swapped in when complete."""
+    """Check every input once, build the site beside the output folder, then publish only what changed."""
     _reproducible_today()
     path, values = _settings(settings, PLACES_CSV=places, GEOCODE_CACHE=cache)
     try:
         config = Config.from_settings(values, where=path)
     except ConfigError as exc:
         raise Exit(str(exc), code=USAGE_ERROR) from None
-    errors = _check(config).errors
-    _print_problems(errors)
-    if errors:
-        raise Exit(f"{config.places_csv} contient des erreurs : site non construit.", code=1)
+    from lieux.tools import sitebuild
+
     target = Path(output or values.get("OUTPUT_PATH") or CONFIG["deploy_path"]).resolve()
+    overrides = {k: str(Path(v).resolve()) for k, v in (("PLACES_CSV", places), ("GEOCODE_CACHE", cache))
+                 if v is not None}
+    digest = sitebuild.fingerprint(config, path, overrides, Path(path).resolve().parent / values.get("THEME", "theme"))
+    if not config.geocode_on_build and sitebuild.up_to_date(target, digest):
+        print(f"{target} : à jour, rien n'a changé depuis la dernière construction")
+        return
+    result = _check(config, build=True)
+    _print_problems(result.errors)
+    if result.errors:
+        raise Exit(f"{config.places_csv} contient des erreurs : site non construit.", code=1)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise Exit(f"{target} : dossier de sortie impossible à créer ({exc.strerror})", code=1) from None
     if not os.access(target.parent, os.W_OK):
         raise Exit(f"{target.parent} : dossier non modifiable, le site ne peut pas y être construit", code=1)
-    for stale in target.parent.glob(f".{target.name}.building-*"):  # left by a build that was killed
-        shutil.rmtree(stale, ignore_errors=True)
-    building = target.with_name(f".{target.name}.building-{os.getpid()}")
-    overrides = {k: v for k, v in (("PLACES_CSV", places), ("GEOCODE_CACHE", cache)) if v is not None}
-    args = ["-s", path, "-o", str(building)]
-    if overrides:  # one -e for all: Pelican keeps only the last of repeated -e options
-        import json
-
-        args += ["-e", *(f"{k}={json.dumps(str(Path(v).resolve()))}" for k, v in overrides.items())]
-    from pelican import main as pelican_main
-
-    try:
-        pelican_main(args)
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
-        raise
-    _swap_into(building, target)
+    sitebuild.forget(target)  # until this build is published whole
+    # With GEOCODE_ON_BUILD, Pelican geocodes first, then reads the inputs again.
+    report = sitebuild.build_site(path, overrides, config, None if config.geocode_on_build else result, target)
+    sitebuild.record(target, digest)
+    print(f"{target} : {report.line()}")
 
 
 @task(help={

@@ -16,21 +16,31 @@ This module only wires Pelican's signals; nothing heavy is imported until Pelica
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 logger = logging.getLogger(__name__)
 
 
-CONFIG_KEY = "LIEUX_CONFIG"  # where the checked Config waits for the generator and the finalizer
+# Settings that carry objects between ``invoke build``, the generator and the finalizer:
+CONFIG_KEY = "LIEUX_CONFIG"  # the checked Config
+RESULT_KEY = "LIEUX_RESULT"  # the inputs read and checked (set by ``invoke build``, which checked them first)
+FILES_KEY = "LIEUX_SITE_FILES"  # where the pages go and the site they replace (``core.sitefiles``)
 
 
 def configure(pelican: Any) -> None:
-    """Fill in the plugin's defaults, check the settings once, and keep our markdown out of Pelican's pages."""
-    from .core.config import apply_defaults
+    """Fill in the plugin's defaults, check the settings once (unless ``invoke build`` hands its checked
+    configuration over), give the templates ``include_shared``, and keep our markdown out of Pelican's pages."""
+    from .core.config import Config, apply_defaults
+    from .core.sitefiles import SiteFiles
     from .generator import config_of
+    from .outputs.render import include_shared
 
     apply_defaults(pelican.settings)
-    pelican.settings[CONFIG_KEY] = config_of(pelican.settings)
+    if not isinstance(pelican.settings.get(CONFIG_KEY), Config):
+        pelican.settings[CONFIG_KEY] = config_of(pelican.settings)
+    pelican.settings.setdefault(FILES_KEY, SiteFiles(Path(pelican.settings["OUTPUT_PATH"])))  # plain pelican: in place
+    pelican.settings["JINJA_GLOBALS"] = {**pelican.settings.get("JINJA_GLOBALS", {}), "include_shared": include_shared}
 
 
 def sanitize_content(content: Any) -> None:
@@ -39,6 +49,13 @@ def sanitize_content(content: Any) -> None:
 
     if getattr(content, "_content", None):
         content._content = sanitize(content._content)
+
+
+def note_written(path: str, context: dict[str, Any]) -> None:
+    """Pelican's ``content_written``: its own pages count among the site's files (and may be indexed)."""
+    files = context.get(FILES_KEY)
+    if files is not None:
+        files.written_by_pelican(path)
 
 
 def get_generators(pelican: Any) -> type:
@@ -53,6 +70,7 @@ def register() -> None:
     signals.initialized.connect(configure)
     signals.get_generators.connect(get_generators)
     signals.content_object_init.connect(sanitize_content)
+    signals.content_written.connect(note_written)
     from .tools.pagefind import index_on_finalized  # the site-wide search index, once every page is written
 
     signals.finalized.connect(index_on_finalized)

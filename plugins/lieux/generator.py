@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from blinker import signal
+from jinja2.utils import htmlsafe_json_dumps
 
+from . import CONFIG_KEY, FILES_KEY, RESULT_KEY
 from .core.config import Config, ConfigError
 from .core.html import render_markdown
 from .core.problems import BuildStopped
 from .outputs import FILES, links, pages
 from .outputs.context import Context
+from .outputs.render import Renderer, nav_links, page_job, write_all
 from .outputs.vendor import MissingAssets, copy_vendor_assets
 from .pipeline import SetupError, run
 
@@ -45,18 +49,20 @@ def config_of(settings: dict[str, Any]) -> Config:
         raise PlacesDataError("réglages invalides : corrigez-les") from None
 
 
+def data_file(file: Any, ctx: Context) -> list[tuple[str, str]]:
+    """``(path, text)`` of a data file (``outputs.File``), or of each file of a family."""
+    rendered = file.render(ctx)
+    return list(rendered.items()) if isinstance(rendered, dict) else [(file.save_as, rendered)]
+
+
 class PlacesGenerator(Generator):
     """Places directory, map, partner and project pages, and the data files."""
 
     def generate_context(self) -> None:
-        self.config = self.settings.get("LIEUX_CONFIG") or config_of(self.settings)
-        if self.config.geocode_on_build:
-            self._geocode()
-        try:
-            result = run(self.config, render=render_markdown)
-        except SetupError as exc:
-            logger.error("%s", exc)
-            raise PlacesDataError(str(exc)) from None
+        self.config = self.settings.get(CONFIG_KEY) or config_of(self.settings)
+        result = self.settings.get(RESULT_KEY)  # ``invoke build`` has checked the inputs already
+        if result is None:
+            result = self._check()
         for problem in result.problems:
             (logger.error if problem.is_error else logger.warning)("%s", problem)
         if result.errors:
@@ -69,8 +75,18 @@ class PlacesGenerator(Generator):
                            "de géocodage ; ils sont dans l'annuaire mais pas sur la carte",
                            len(self.site.unmapped), result.places.path)
         self.context["places_site"] = self.site
+        self.context["nav_pages"] = nav_links(self.context.get("pages", []))  # Pelican's pages are read by now
         self.context["outputs"] = links()  # Pelican's own pages link to the data files too
         site_ready.send(self, site=self.site)
+
+    def _check(self) -> Any:
+        if self.config.geocode_on_build:
+            self._geocode()
+        try:
+            return run(self.config, render=render_markdown)
+        except SetupError as exc:
+            logger.error("%s", exc)
+            raise PlacesDataError(str(exc)) from None
 
     def _geocode(self) -> None:
         """Only with GEOCODE_ON_BUILD = True: fill the cache before locating the places."""
@@ -89,23 +105,20 @@ class PlacesGenerator(Generator):
 
     def generate_output(self, writer: Any) -> None:
         config = self.config
+        files = self.settings[FILES_KEY]
         ctx = Context(self.site, self.result.reference, config,
                       page_urls=tuple(p.url for p in self.context.get("pages", [])))
         common = {"site": self.site, "schema": ctx.reference.schema, "region": ctx.reference.region,
-                  "map_tiles": asdict(config.map_tiles), "data_source": config.data_source,
+                  "map_tiles_json": htmlsafe_json_dumps(asdict(config.map_tiles), sort_keys=True),
+                  "data_source": config.data_source,
                   "places_file": self.result.places.path}
-        for page in pages(ctx):
-            writer.write_file(page.save_as, self.get_template(page.template), self.context,
-                              relative_urls=config.relative_urls, url=page.url, page_url=page.url,
-                              page_name=page.name, **common, **page.values())
-        out = Path(self.output_path)
-        for file in FILES:
-            rendered = file.render(ctx)
-            for save_as, text in (rendered.items() if isinstance(rendered, dict) else [(file.save_as, rendered)]):
-                (out / save_as).parent.mkdir(parents=True, exist_ok=True)
-                (out / save_as).write_text(text, encoding="utf-8")
+        self.env.auto_reload = False  # this environment lives for one build: no need to check templates' dates
+        renderer = Renderer(self.env, self.context, config.relative_urls)
+        jobs = [page_job(page, renderer, common) for page in pages(ctx)]
+        jobs += [partial(data_file, file, ctx) for file in FILES]
+        write_all(jobs, files)
         try:
-            copy_vendor_assets(config, out / self.settings.get("THEME_STATIC_DIR", "theme"))
+            copy_vendor_assets(config, Path(self.output_path) / self.settings.get("THEME_STATIC_DIR", "theme"))
         except MissingAssets as exc:
             logger.error("%s", exc)
             raise PlacesDataError(str(exc)) from None

@@ -6,7 +6,8 @@
 - the « Signaler une erreur ou une fermeture » link: the repository's issue form
   ``signaler-un-lieu.yml`` prefilled with the place's id and name;
 - « Voir sur la carte »: the home page with ``?lieu=<id>``;
-- the Pagefind filters of each page (``data-pagefind-filter``).
+- the Pagefind filters of partner and project pages (``data-pagefind-filter``); places are found
+  with the finder's own search data, not Pagefind (``outputs/find.py``).
 """
 
 from __future__ import annotations
@@ -40,7 +41,6 @@ class PlaceDetails:
     opening: Dated | None
     report_url: str  # the repository's prefilled issue form, or "" without REPO_URL
     map_query: str  # appended to the home page's URL: "?lieu=<id>", or "" for an unmapped place
-    filters: list[str]  # one data-pagefind-filter each
 
 
 @dataclass(frozen=True)
@@ -79,8 +79,6 @@ def place_details(place: Place, repo_url: str = "") -> PlaceDetails:
         opening=Dated(opening, french_date(opening)) if opening else None,
         report_url=report_url(place, repo_url),
         map_query="?" + urlencode({"lieu": place.id}) if place.location else "",
-        filters=pagefind_filters(Rubrique="Lieux", Type_de_lieu=place.type_label,
-                                 Département=place.departement_label),
     )
 
 

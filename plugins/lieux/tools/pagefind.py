@@ -2,13 +2,16 @@
 
 Pagefind (npm ``pagefind``; its binary comes from the optional dependency
 ``@pagefind/<platform>``) reads the built HTML: only the elements marked
-``data-pagefind-body`` (places, partners, projects, pages) are indexed, with the
+``data-pagefind-body`` (partners, projects, pages) are indexed, with the
 ``data-pagefind-filter`` values of each. It writes ``pagefind/`` under the site: the
 index in small fragments the browser loads on demand, and the default UI the
 « Rechercher » page uses.
 
 ``index_on_finalized`` is the handler of Pelican's ``finalized`` signal, so every build
-(``invoke build``, ``invoke publish``, plain ``pelican``) ends with a fresh index. Set
+(``invoke build``, ``invoke publish``, plain ``pelican``) ends with a fresh index. It gives
+Pagefind only the pages that hold ``data-pagefind-body`` — partners, projects, events, Pelican's
+pages: places are searched with the finder's own data (``outputs/find.py``), which already holds
+what a query may hit, so that the index does not grow with the places. Set
 ``SEARCH_INDEX = False`` to skip it.
 """
 
@@ -18,12 +21,14 @@ import logging
 import re
 import shutil
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..core.problems import BuildStopped
+from ..core.sitefiles import SiteFiles
 
 logger = logging.getLogger(__name__)
 
@@ -64,8 +69,30 @@ def index_site(output_dir: str | Path, node_modules: str | Path = "node_modules"
     site = Path(output_dir)
     bundle = site / BUNDLE
     shutil.rmtree(bundle, ignore_errors=True)  # no fragment of a previous build left behind
+    return _run(site, bundle, node_modules)
+
+
+def index_pages(files: SiteFiles, node_modules: str | Path) -> IndexReport:
+    """Index only the pages of this build that hold ``data-pagefind-body`` (documents, Pelican's pages): Pagefind
+    reads a copy of them, so the places' tens of thousands of pages cost it nothing, and its bundle goes
+    through ``files`` like every other file (unchanged fragments are not rewritten)."""
+    with tempfile.TemporaryDirectory(prefix="lieux-pagefind-") as tmp:
+        source, bundle = Path(tmp) / "site", Path(tmp) / BUNDLE
+        for rel in sorted(files.indexed):
+            (source / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(files.current(rel), source / rel)
+        source.mkdir(exist_ok=True)
+        report = _run(source, bundle, node_modules)
+        if files.published is None:  # written in place: no fragment of a previous build left behind
+            shutil.rmtree(files.staging / BUNDLE, ignore_errors=True)
+        for path in sorted(p for p in bundle.rglob("*") if p.is_file()):
+            files.write(f"{BUNDLE}/{path.relative_to(bundle).as_posix()}", path.read_bytes())
+    return report
+
+
+def _run(site: Path, bundle: Path, node_modules: str | Path) -> IndexReport:
     start = time.perf_counter()
-    done = subprocess.run([*command(node_modules), "--site", str(site), "--output-subdir", BUNDLE,
+    done = subprocess.run([*command(node_modules), "--site", str(site), "--output-path", str(bundle),
                            "--force-language", LANGUAGE], capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
@@ -79,11 +106,13 @@ def index_site(output_dir: str | Path, node_modules: str | Path = "node_modules"
 
 
 def index_on_finalized(pelican: Any) -> None:
-    """Pelican's ``finalized`` signal: index the site just written (unless SEARCH_INDEX is False)."""
-    config = pelican.settings.get("LIEUX_CONFIG")
-    if config is None or not config.search_index:
+    """Pelican's ``finalized`` signal: index the pages just written (unless SEARCH_INDEX is False)."""
+    from .. import CONFIG_KEY, FILES_KEY
+
+    config, files = pelican.settings.get(CONFIG_KEY), pelican.settings.get(FILES_KEY)
+    if config is None or files is None or not config.search_index:
         return
-    report = index_site(pelican.output_path, config.node_modules)
+    report = index_pages(files, config.node_modules)
     logger.info("%s", report.line())
 
 

@@ -1,0 +1,153 @@
+"""Writing the site without rewriting what has not changed, then publishing it in one step.
+
+A build writes into a fresh staging folder, never into the published site. ``SiteFiles.write``
+first compares the new bytes with the published file of the same path: when they are equal,
+nothing is written and the path is only noted as produced; otherwise the file goes to the
+staging folder. Pelican's own writers (its pages, the theme's static files) write into the
+staging folder too.
+
+``SiteFiles.publish`` then moves each staged file that differs from the published one into
+place — one atomic rename per file, data files and assets first and HTML pages last, so that a
+page never links to a file not there yet — and removes the published files this build did not
+produce. Unchanged files keep their content, inode and modification time; a failed or killed
+build publishes nothing. A build killed during the final renames (a few milliseconds, and only
+for the files that changed) leaves complete files, some new and some old, which the next build
+completes.
+
+Without a published folder (plain ``pelican`` writing straight into its output), ``write`` still
+leaves an unchanged file alone and replaces a changed one atomically.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LAST = (".html",)  # published after everything they may link to
+INDEX_MARK = b"data-pagefind-body"  # pages holding it are read by the search index (tools/pagefind.py)
+
+
+@dataclass
+class PublishReport:
+    moved: int = 0
+    removed: int = 0
+    kept: int = 0
+
+    def line(self) -> str:
+        return f"{self.moved} fichier(s) nouveau(x) ou modifié(s), {self.removed} supprimé(s), {self.kept} inchangé(s)"
+
+
+def same_bytes(path: Path, data: bytes) -> bool:
+    """Whether ``path`` holds exactly ``data`` (False when it cannot be read)."""
+    try:
+        with open(path, "rb") as file:
+            return file.read(len(data) + 1) == data
+    except OSError:
+        return False
+
+
+def same_files(a: Path, b: Path) -> bool:
+    try:
+        if a.stat().st_size != b.stat().st_size:
+            return False
+        return a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False
+
+
+def _files(root: Path) -> dict[str, Path]:
+    """``{relative path: path}`` of every file under ``root`` (posix separators)."""
+    found: dict[str, Path] = {}
+    for folder, _, names in os.walk(root):
+        base = Path(folder)
+        rel = base.relative_to(root).as_posix()
+        for name in names:
+            found[name if rel == "." else f"{rel}/{name}"] = base / name
+    return found
+
+
+def _replace_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+@dataclass
+class SiteFiles:
+    """The files of one build: ``staging`` is where they are written, ``published`` the site they replace."""
+
+    staging: Path
+    published: Path | None = None
+    produced: set[str] = field(default_factory=set)
+    indexed: set[str] = field(default_factory=set)  # pages for the search index
+
+    def write(self, rel: str, data: str | bytes) -> None:
+        """Write ``data`` at ``rel`` (relative to the site's root), unless the site already holds it."""
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        self._note(rel, raw)
+        if self.published is None:
+            path = self.staging / rel
+            if not same_bytes(path, raw):
+                _replace_atomically(path, raw)
+        elif not same_bytes(self.published / rel, raw):
+            path = self.staging / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(raw)
+
+    def written_by_pelican(self, path: str | Path) -> None:
+        """Pelican's writer has just written ``path`` (its own pages) into the staging folder."""
+        rel = Path(path).resolve().relative_to(self.staging.resolve()).as_posix()
+        self._note(rel, Path(path).read_bytes())
+
+    def _note(self, rel: str, raw: bytes) -> None:
+        self.produced.add(rel)
+        if rel.endswith(".html") and INDEX_MARK in raw:
+            self.indexed.add(rel)
+
+    def current(self, rel: str) -> Path:
+        """Where the file ``rel`` of this build is now: staged when it changed, else still the published one."""
+        staged = self.staging / rel
+        return staged if self.published is None or staged.exists() else self.published / rel
+
+    def publish(self) -> PublishReport:
+        """Move what changed into the published folder, remove what is no longer produced, drop the staging."""
+        if self.published is None:
+            raise ValueError("nothing to publish to: the files were written in place")
+        target, report = self.published, PublishReport()
+        if not target.exists() or not any(target.iterdir()):  # a first build: the whole folder at once
+            self.staging.mkdir(parents=True, exist_ok=True)
+            if target.exists():
+                target.rmdir()
+            os.replace(self.staging, target)
+            report.moved = sum(len(names) for _, _, names in os.walk(target))
+            return report
+        staged = _files(self.staging)
+        target.mkdir(parents=True, exist_ok=True)
+        for rel in sorted(staged, key=lambda r: (r.endswith(LAST), r)):
+            destination = target / rel
+            if same_files(staged[rel], destination):
+                continue
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged[rel], destination)
+            report.moved += 1
+        keep = self.produced | set(staged)
+        for rel, path in sorted(_files(target).items()):
+            if rel in keep:
+                report.kept += 1
+            else:
+                path.unlink()
+                report.removed += 1
+        if report.removed:
+            _remove_empty_folders(target)
+        shutil.rmtree(self.staging, ignore_errors=True)
+        report.kept -= report.moved
+        return report
+
+
+def _remove_empty_folders(root: Path) -> None:
+    for folder, _, _ in os.walk(root, topdown=False):
+        if Path(folder) != root and not os.listdir(folder):
+            os.rmdir(folder)

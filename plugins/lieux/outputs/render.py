@@ -1,0 +1,156 @@
+"""Rendering the plugin's pages with Pelican's Jinja environment, from one small shared context.
+
+Pelican's writer copies its whole context (every setting) for each page, and Jinja copies
+it again for each ``{% include %}``: with tens of thousands of place pages, that copying
+costs more than the pages themselves. The renderer keeps, once, only the names the theme's
+templates read (found by parsing them), and gives each page that small context plus its own
+values — the same variables Pelican's writer would give, so the pages are byte-identical.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import posixpath
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import Environment, Template, meta, pass_context
+from jinja2.runtime import Context as JinjaContext
+from markupsafe import Markup
+
+
+def names_read(env: Environment) -> frozenset[str]:
+    """Every variable the theme's templates read from their context (Pelican's own ``!simple`` ones excluded)."""
+    names: set[str] = set()
+    for name in env.list_templates():
+        if name.startswith("!"):
+            continue
+        source = env.loader.get_source(env, name)[0]
+        names |= meta.find_undeclared_variables(env.parse(source))
+    return frozenset(names)
+
+
+_SHARED: dict[tuple[Any, ...], tuple[Markup, Any]] = {}
+_READS: dict[tuple[int, str], tuple[str, ...]] = {}
+
+
+def _reads(env: Environment, name: str) -> tuple[str, ...]:
+    key = (id(env), name)
+    if key not in _READS:
+        source = env.loader.get_source(env, name)[0]
+        _READS[key] = tuple(sorted(meta.find_undeclared_variables(env.parse(source))))
+    return _READS[key]
+
+
+def _hashable(value: Any) -> Any:
+    try:
+        hash(value)
+    except TypeError:
+        return ("id", id(value))  # the value itself is kept with the cached text, so its id stays its own
+    return value
+
+
+@pass_context
+def include_shared(context: JinjaContext, name: str) -> Markup:
+    """``{{ include_shared("_site_nav.html") }}``: what ``{% include %}`` would give, rendered once for each
+    distinct value of the variables the partial reads (the navigation is the same on every place page)."""
+    env = context.environment
+    values = tuple(context.resolve_or_missing(n) for n in _reads(env, name))
+    key = (id(env), name, *map(_hashable, values))
+    if key not in _SHARED:
+        _SHARED[key] = (Markup(env.get_template(name).render(context.get_all())), (env, values))
+    return _SHARED[key][0]
+
+
+def relative_siteurl(save_as: str) -> str:
+    """What Pelican's writer sets SITEURL to with RELATIVE_URLS: ``..`` once per folder of ``save_as``."""
+    depth = save_as.count("/")
+    return posixpath.join(*([".."] * depth)) if depth else "."
+
+
+class Renderer:
+    """``render(template, save_as, **values)``: a page's HTML, as Pelican's writer would render it."""
+
+    def __init__(self, env: Environment, context: Mapping[str, Any], relative_urls: bool) -> None:
+        self.env = env
+        self.base = {name: context[name] for name in sorted(names_read(env)) if name in context}
+        self.base.setdefault("localsiteurl", context.get("localsiteurl"))
+        self.relative_urls = relative_urls
+        self.templates: dict[str, Template] = {}
+
+    def template(self, name: str) -> Template:
+        if name not in self.templates:
+            self.templates[name] = self.env.get_template(f"{name}.html")
+        return self.templates[name]
+
+    def render(self, template: str, save_as: str, **values: Any) -> str:
+        context = dict(self.base)
+        if self.relative_urls:
+            context["SITEURL"] = context["localsiteurl"] = relative_siteurl(save_as)
+        context["output_file"] = save_as
+        context.update(values)
+        return self.template(template).render(context)
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A link of the main navigation to one of Pelican's own pages (« À propos »…), its URL computed once."""
+
+    url: str
+    title: str
+    slug: str
+
+
+def nav_links(pelican_pages: list[Any]) -> list[NavLink]:
+    return [NavLink(p.url, p.title, p.slug) for p in pelican_pages]
+
+
+PARALLEL_FROM = 2000  # fewer jobs than this are done by one process: forking would cost more than it saves
+SHARES_PER_PROCESS = 16  # jobs are dealt in this many shares per process, taken as processes finish theirs
+_JOB: tuple[Any, ...] = ()  # what forked workers inherit: the jobs and the files
+
+
+def write_all(jobs: Sequence[Callable[[], Iterable[tuple[str, str]]]], files: Any) -> None:
+    """Run every job (each gives ``(path, text)`` pairs: a page, a data file…) and write what it gives, in as
+    many forked processes as there are CPUs. The files do not depend on which process wrote them."""
+    processes = _processes()
+    if processes < 2 or len(jobs) < PARALLEL_FROM:
+        _run(jobs, files)
+        return
+    global _JOB
+    shares = processes * SHARES_PER_PROCESS
+    _JOB = (jobs, files, shares)
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            for produced, indexed in pool.imap_unordered(_run_share, range(shares)):
+                files.produced |= produced
+                files.indexed |= indexed
+    finally:
+        _JOB = ()
+
+
+def page_job(page: Any, renderer: Renderer, common: Mapping[str, Any]) -> Callable[[], list[tuple[str, str]]]:
+    """The job of one page (``outputs.Page``): its HTML, rendered with its values computed then."""
+    return lambda: [(page.save_as, renderer.render(page.template, page.save_as, url=page.url, page_url=page.url,
+                                                   page_name=page.name, **common, **page.values()))]
+
+
+def _processes() -> int:
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _run_share(share: int) -> tuple[set[str], set[str]]:
+    jobs, files, shares = _JOB
+    mine = type(files)(files.staging, files.published)
+    _run(jobs[share::shares], mine)
+    return mine.produced, mine.indexed
+
+
+def _run(jobs: Iterable[Callable[[], Iterable[tuple[str, str]]]], files: Any) -> None:
+    for job in jobs:
+        for path, text in job():
+            files.write(path, text)

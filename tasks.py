@@ -156,7 +156,8 @@ def build(c, places=None, cache=None, output=None, settings=None):
     if not config.geocode_on_build and sitebuild.up_to_date(target, digest):
         print(f"{target} : à jour, rien n'a changé depuis la dernière construction")
         return
-    result = _check(config, build=True)
+    with sitebuild.long_lived():
+        result = _check(config, build=True)
     _print_problems(result.errors)
     if result.errors:
         raise Exit(f"{config.places_csv} contient des erreurs : site non construit.", code=1)

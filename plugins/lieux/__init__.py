@@ -34,9 +34,10 @@ def configure(pelican: Any) -> None:
     from .core.config import Config, apply_defaults
     from .core.sitefiles import SiteFiles
     from .generator import config_of
-    from .outputs.render import include_shared
+    from .outputs.render import forget_shared, include_shared
 
     apply_defaults(pelican.settings)
+    forget_shared()
     if not isinstance(pelican.settings.get(CONFIG_KEY), Config):
         pelican.settings[CONFIG_KEY] = config_of(pelican.settings)
     pelican.settings.setdefault(FILES_KEY, SiteFiles(Path(pelican.settings["OUTPUT_PATH"])))  # plain pelican: in place

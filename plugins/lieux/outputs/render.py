@@ -52,6 +52,12 @@ def _hashable(value: Any) -> Any:
     return value
 
 
+def forget_shared() -> None:
+    """A new build: the partials rendered for the previous one are not kept."""
+    _SHARED.clear()
+    _READS.clear()
+
+
 @pass_context
 def include_shared(context: JinjaContext, name: str) -> Markup:
     """``{{ include_shared("_site_nav.html") }}``: what ``{% include %}`` would give, rendered once for each

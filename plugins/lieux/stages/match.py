@@ -162,9 +162,12 @@ def apply(site: Any, labels: Mapping[str, str], limit: int = 10) -> None:
     for key, suggestions in match_all(seekers.values(), helpers, limit).items():
         projects[key].helpers = [Help(s.helper.target, "lieu" if s.helper.key.startswith("lieu:") else "partenaire",
                                       s.reason(labels)) for s in suggestions]
+    wanted: dict[frozenset[str], list[Any]] = {}  # helpers offering the same codes are wanted by the same projects
     for helper in helpers:
-        helper.target.wanted_by = [Wanted(projects[key], tuple(labels.get(c, c) for c in codes))
-                                   for key, codes in wanted_by(seekers.values(), helper)]
+        if helper.codes not in wanted:
+            wanted[helper.codes] = [Wanted(projects[key], tuple(labels.get(c, c) for c in codes))
+                                    for key, codes in wanted_by(seekers.values(), helper)]
+        helper.target.wanted_by = list(wanted[helper.codes])
 
 
 def _point(place: Any) -> tuple[Point, ...]:

@@ -6,7 +6,6 @@ import sys
 
 import pytest
 from conftest import FIXTURES, ROOT
-
 from lieux.core.sitefiles import SiteFiles
 from lieux.outputs import render
 from lieux.tools import sitebuild

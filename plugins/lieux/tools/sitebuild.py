@@ -21,9 +21,9 @@ import logging
 import os
 import shutil
 import sys
-from importlib import metadata
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 

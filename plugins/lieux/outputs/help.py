@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from ..core.vocabulary import Matcher, match_key
-from ..stages.match import Index, _partner_helper, _place_helper
+from ..stages.match import Index, helpers_of
 from .context import Context
 
 HELP_DATA = "aide/aide.json"
@@ -21,8 +21,7 @@ HELPER_FIELDS = ("kind", "name", "url", "codes", "lat", "lon", "dep", "commune")
 def help_data(ctx: Context) -> dict[str, Any]:
     site, schema = ctx.site, ctx.reference.schema
     vocabulary = schema["services"].vocabulary
-    helpers = [_place_helper(p) for p in site.places if not p.is_closed and p.services]
-    helpers += [_partner_helper(p) for p in site.partners if p.offers]
+    helpers = site.helpers or helpers_of(site)
     index = Index.build(helpers)
     codes = list(vocabulary.codes)
     position = {code: i for i, code in enumerate(codes)}

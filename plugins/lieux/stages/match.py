@@ -155,8 +155,7 @@ def apply(site: Any, labels: Mapping[str, str], limit: int = 10) -> None:
     """Fill ``project.helpers`` and the places' and partners' ``wanted_by`` (objects of stages.site)."""
     from .site import Help, Wanted
 
-    helpers = [_place_helper(p) for p in site.places if not p.is_closed and p.services]
-    helpers += [_partner_helper(p) for p in site.partners if p.offers]
+    helpers = site.helpers = helpers_of(site)
     seekers = {p.slug: _seeker(p) for p in site.projects}
     projects = {p.slug: p for p in site.projects}
     for key, suggestions in match_all(seekers.values(), helpers, limit).items():
@@ -168,6 +167,12 @@ def apply(site: Any, labels: Mapping[str, str], limit: int = 10) -> None:
             wanted[helper.codes] = [Wanted(projects[key], tuple(labels.get(c, c) for c in codes))
                                     for key, codes in wanted_by(seekers.values(), helper)]
         helper.target.wanted_by = list(wanted[helper.codes])
+
+
+def helpers_of(site: Any) -> list[Helper]:
+    """The open places offering services, then the partners offering something."""
+    helpers = [_place_helper(p) for p in site.places if not p.is_closed and p.services]
+    return helpers + [_partner_helper(p) for p in site.partners if p.offers]
 
 
 def _point(place: Any) -> tuple[Point, ...]:

@@ -181,6 +181,7 @@ class Site:
     types: list[TypeGroup] = field(default_factory=list)
     departements: list[tuple[str, str, int]] = field(default_factory=list)
     services: list[tuple[str, str, int]] = field(default_factory=list)
+    helpers: list[Any] = field(default_factory=list)  # who offers something, as the matcher saw them (stages.match)
 
     @property
     def mapped(self) -> list[Place]:

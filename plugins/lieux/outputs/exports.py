@@ -25,19 +25,25 @@ def _property(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
+def _feature(place: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "id": place.id,
+        "geometry": {"type": "Point",
+                     "coordinates": [round(place.location.longitude, 6), round(place.location.latitude, 6)]},
+        "properties": {name: _property(place.record.values[name]) for name in names},
+    }
+
+
 def places_geojson(ctx: Context) -> str:
-    """A GeoJSON FeatureCollection of the mapped places (RFC 7946, lon/lat order)."""
-    names = ctx.reference.schema.names
-    features = [
-        {
-            "type": "Feature",
-            "id": place.id,
-            "geometry": {"type": "Point",
-                         "coordinates": [round(place.location.longitude, 6), round(place.location.latitude, 6)]},
-            "properties": {name: _property(place.record.values[name]) for name in names},
-        }
-        for place in sorted(ctx.site.mapped, key=lambda p: p.id)
-    ]
-    collection = {"type": "FeatureCollection", "name": "lieux", "metadata": dict(ctx.config.data_source),
-                  "features": features}
-    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n"
+    """A GeoJSON FeatureCollection of the mapped places (RFC 7946, lon/lat order).
+
+    Each feature is encoded as soon as it is made, so that 200,000 places never live as dictionaries at once."""
+    names = tuple(ctx.reference.schema.names)
+
+    def dumps(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    features = ",".join(dumps(_feature(place, names)) for place in sorted(ctx.site.mapped, key=lambda p: p.id))
+    head = {"type": "FeatureCollection", "name": "lieux", "metadata": dict(ctx.config.data_source)}
+    return dumps(head)[:-1] + ',"features":[' + features + "]}\n"

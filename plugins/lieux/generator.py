@@ -9,6 +9,7 @@ receive the finished ``Site`` through the ``lieux_site_ready`` signal.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from functools import partial
 from pathlib import Path
@@ -114,9 +115,12 @@ class PlacesGenerator(Generator):
                   "places_file": self.result.places.path}
         self.env.auto_reload = False  # this environment lives for one build: no need to check templates' dates
         renderer = Renderer(self.env, self.context, config.relative_urls)
-        jobs = [page_job(page, renderer, common) for page in pages(ctx)]
-        jobs += [partial(data_file, file, ctx) for file in FILES]
-        write_all(jobs, files)
+
+        def jobs() -> Iterator[Callable[[], list[tuple[str, str]]]]:
+            yield from (page_job(page, renderer, common) for page in pages(ctx))
+            yield from (partial(data_file, file, ctx) for file in FILES)
+
+        write_all(jobs, len(self.site.places) + len(FILES), files)
         try:
             copy_vendor_assets(config, Path(self.output_path) / self.settings.get("THEME_STATIC_DIR", "theme"))
         except MissingAssets as exc:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import posixpath
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from jinja2 import Environment, Template, meta, pass_context
@@ -113,17 +114,19 @@ def nav_links(pelican_pages: list[Any]) -> list[NavLink]:
     return [NavLink(p.url, p.title, p.slug) for p in pelican_pages]
 
 
+Job = Callable[[], Iterable[tuple[str, str]]]
 PARALLEL_FROM = 2000  # fewer jobs than this are done by one process: forking would cost more than it saves
 SHARES_PER_PROCESS = 16  # jobs are dealt in this many shares per process, taken as processes finish theirs
 _JOB: tuple[Any, ...] = ()  # what forked workers inherit: the jobs and the files
 
 
-def write_all(jobs: Sequence[Callable[[], Iterable[tuple[str, str]]]], files: Any) -> None:
-    """Run every job (each gives ``(path, text)`` pairs: a page, a data file…) and write what it gives, in as
-    many forked processes as there are CPUs. The files do not depend on which process wrote them."""
+def write_all(jobs: Callable[[], Iterable[Job]], count: int, files: Any) -> None:
+    """Run the ``count`` jobs that ``jobs()`` yields (each gives ``(path, text)`` pairs: a page, a data file…) and
+    write what they give, in as many forked processes as there are CPUs; each process makes only its own
+    share of the jobs, so none is ever held in a list. The files do not depend on which process wrote them."""
     processes = _processes()
-    if processes < 2 or len(jobs) < PARALLEL_FROM:
-        _run(jobs, files)
+    if processes < 2 or count < PARALLEL_FROM:
+        _run(jobs(), files)
         return
     global _JOB
     shares = processes * SHARES_PER_PROCESS
@@ -152,11 +155,11 @@ def _processes() -> int:
 def _run_share(share: int) -> tuple[set[str], set[str]]:
     jobs, files, shares = _JOB
     mine = type(files)(files.staging, files.published)
-    _run(jobs[share::shares], mine)
+    _run(islice(jobs(), share, None, shares), mine)
     return mine.produced, mine.indexed
 
 
-def _run(jobs: Iterable[Callable[[], Iterable[tuple[str, str]]]], files: Any) -> None:
+def _run(jobs: Iterable[Job], files: Any) -> None:
     for job in jobs:
         for path, text in job():
             files.write(path, text)

@@ -116,9 +116,9 @@ class PlacesGenerator(Generator):
         self.env.auto_reload = False  # this environment lives for one build: no need to check templates' dates
         renderer = Renderer(self.env, self.context, config.relative_urls)
 
-        def jobs() -> Iterator[Callable[[], list[tuple[str, str]]]]:
-            yield from (page_job(page, renderer, common) for page in pages(ctx))
+        def jobs() -> Iterator[Callable[[], list[tuple[str, str]]]]:  # the longest first
             yield from (partial(data_file, file, ctx) for file in FILES)
+            yield from (page_job(page, renderer, common) for page in pages(ctx))
 
         write_all(jobs, len(self.site.places) + len(FILES), files)
         try:

@@ -116,21 +116,22 @@ def nav_links(pelican_pages: list[Any]) -> list[NavLink]:
 
 Job = Callable[[], Iterable[tuple[str, str]]]
 PARALLEL_FROM = 2000  # fewer jobs than this are done by one process: forking would cost more than it saves
-SHARES_PER_PROCESS = 16  # jobs are dealt in this many shares per process, taken as processes finish theirs
+SHARES_PER_PROCESS = 4  # jobs are cut in this many runs of neighbours per process, taken as processes finish theirs
 _JOB: tuple[Any, ...] = ()  # what forked workers inherit: the jobs and the files
 
 
 def write_all(jobs: Callable[[], Iterable[Job]], count: int, files: Any) -> None:
-    """Run the ``count`` jobs that ``jobs()`` yields (each gives ``(path, text)`` pairs: a page, a data file…) and
-    write what they give, in as many forked processes as there are CPUs; each process makes only its own
-    share of the jobs, so none is ever held in a list. The files do not depend on which process wrote them."""
+    """Run the jobs that ``jobs()`` yields (about ``count`` of them) (each gives ``(path, text)`` pairs: a page, a data file…) and
+    write what they give, in as many forked processes as there are CPUs. Each share is a run of neighbouring
+    jobs (pages that share work, like the two map pages, stay together) that its process alone makes, so no
+    list of jobs is ever held. The files do not depend on which process wrote them."""
     processes = _processes()
     if processes < 2 or count < PARALLEL_FROM:
         _run(jobs(), files)
         return
     global _JOB
     shares = processes * SHARES_PER_PROCESS
-    _JOB = (jobs, files, shares)
+    _JOB = (jobs, files, shares, -(-count // shares))
     try:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             for produced, indexed in pool.imap_unordered(_run_share, range(shares)):
@@ -153,9 +154,10 @@ def _processes() -> int:
 
 
 def _run_share(share: int) -> tuple[set[str], set[str]]:
-    jobs, files, shares = _JOB
+    jobs, files, shares, size = _JOB
     mine = type(files)(files.staging, files.published)
-    _run(islice(jobs(), share, None, shares), mine)
+    last = share == shares - 1  # ``count`` is an estimate: the last share takes whatever jobs remain
+    _run(islice(jobs(), share * size, None if last else (share + 1) * size), mine)
     return mine.produced, mine.indexed
 
 

@@ -121,8 +121,8 @@ _JOB: tuple[Any, ...] = ()  # what forked workers inherit: the jobs and the file
 
 
 def write_all(jobs: Callable[[], Iterable[Job]], count: int, files: Any) -> None:
-    """Run the jobs that ``jobs()`` yields (about ``count`` of them) (each gives ``(path, text)`` pairs: a page, a data file…) and
-    write what they give, in as many forked processes as there are CPUs. Each share is a run of neighbouring
+    """Run the jobs that ``jobs()`` yields (about ``count``; each gives ``(path, text)`` pairs: a page, a data
+    file…) and write what they give, in as many forked processes as there are CPUs. Each share is a run of neighbouring
     jobs (pages that share work, like the two map pages, stay together) that its process alone makes, so no
     list of jobs is ever held. The files do not depend on which process wrote them."""
     processes = _processes()

@@ -113,7 +113,10 @@ def validate(c, places=None, cache=None, format="human", settings=None):  # noqa
     """Check the places, the geocoding cache and every markdown document; exit 1 on errors."""
     style = _option(format, str, "format", choices=("human", "github"))
     config = _config(settings, PLACES_CSV=places, GEOCODE_CACHE=cache)
-    result = _check(config, duplicates=True)
+    from lieux.tools.sitebuild import long_lived
+
+    with long_lived():
+        result = _check(config, duplicates=True)
     _print_problems(result.problems, style)
     errors = len(result.errors)
     warnings = sum(1 for p in result.problems if p.is_warning)

@@ -237,15 +237,19 @@ def test_the_header_search_box_sends_q_to_the_search_page(site):
     assert (site / "recherche" / "index.html").exists()
 
 
-def test_only_content_pages_are_indexed_for_search(site):
-    for path in ("lieux/atelier-a/index.html", "partenaires/reseau-a/index.html", "projets/projet-x/index.html",
-                 "a-propos/index.html"):
+def test_only_documents_and_content_pages_are_indexed_for_search(site):
+    for path in ("partenaires/reseau-a/index.html", "projets/projet-x/index.html", "a-propos/index.html"):
         assert "data-pagefind-body" in read(site, path), path
-    for path in ("index.html", "lieux/index.html", "recherche/index.html", "404.html"):
+    for path in ("index.html", "lieux/index.html", "lieux/atelier-a/index.html", "recherche/index.html", "404.html"):
         assert "data-pagefind-body" not in read(site, path), path
-    page = read(site, "lieux/atelier-a/index.html")
-    for value in ("Rubrique:Lieux", "Type de lieu:Fablab", "Département:75 · Paris"):
-        assert f'<span hidden data-pagefind-filter="{value}"></span>' in page
+    assert '<span hidden data-pagefind-filter="Rubrique:Partenaires"></span>' in read(
+        site, "partenaires/reseau-a/index.html")
+
+
+def test_the_search_data_names_and_situates_each_place_for_the_search_page(site):
+    data = json.loads(read(site, "lieux-recherche.json"))
+    rows = {row[0]: dict(zip(data["fields"], row, strict=True)) for row in data["places"]}
+    assert (rows["atelier-a"]["titre"], rows["atelier-a"]["situation"]) == ("Atelier A", "Fablab · Paris")
 
 
 def test_ui_text_has_non_breaking_spaces_before_double_punctuation(site):

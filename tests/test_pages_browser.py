@@ -64,10 +64,16 @@ def results(page):
     return [(a.text_content(), a.get_attribute("href")) for a in page.locator(".pagefind-ui__result-link").all()]
 
 
+def place_results(page):
+    page.wait_for_selector("#recherche-lieux-liste li a, #recherche-lieux-nombre:not(:empty)")
+    links = page.locator("#recherche-lieux-liste li a").all()
+    return [(a.text_content(), a.evaluate("a => a.pathname")) for a in links]
+
+
 def test_the_pagefind_index_is_built_with_the_content_pages(tmp_path):
     out = build(tmp_path / "out", SMALL, cache=CACHE)
     report = index_site(out, ROOT / "node_modules")
-    assert report.pages == 5 + 2 + 1 + 1  # places, partners, project, about
+    assert report.pages == 2 + 1 + 1  # partners, project, about: places have the finder's search data
     assert (out / "pagefind" / "pagefind-ui.js").exists() and report.bytes > 0
 
 
@@ -82,21 +88,36 @@ def test_the_header_search_box_leads_to_the_results(site, open_page):
     page.fill("#site-search-q", "atelier")
     page.press("#site-search-q", "Enter")
     page.wait_for_url(re.compile(r"/recherche/\?q=atelier$"))
-    assert ("Atelier A", "/lieux/atelier-a/") in results(page)
+    assert ("Atelier A", "/lieux/atelier-a/") in place_results(page)
+
+
+def test_the_search_page_finds_places_and_links_to_them_on_the_map(site, open_page):
+    page = open_page(site + "/recherche/?q=fablab%20paris")
+    assert place_results(page) == [("Atelier A", "/lieux/atelier-a/")]
+    assert page.locator("#recherche-lieux-nombre").text_content() == "1\u00a0lieu pour «\u00a0fablab paris\u00a0»"
+    assert page.locator("#recherche-lieux-carte").evaluate("a => a.pathname + a.search") == "/?q=fablab%20paris"
+    assert page.errors == []
+
+
+def test_one_search_box_drives_the_places_and_the_pages(site, open_page):
+    page = open_page(site + "/recherche/")
+    page.fill("#recherche-q", "réseau")
+    page.wait_for_url(re.compile(r"/recherche/\?q=r%C3%A9seau$"))
+    assert ("Réseau A", "/partenaires/reseau-a/") in results(page)
+    assert page.locator("#recherche-lieux-nombre").text_content().startswith("Aucun lieu")
 
 
 def test_the_search_page_speaks_french(site, open_page):
     page = open_page(site + "/recherche/?q=atelier")
     results(page)
-    assert re.match(r"\d+ résultats? pour «\u00a0atelier\u00a0»", page.locator(".pagefind-ui__message").text_content())
-    assert page.get_attribute(".pagefind-ui__search-input", "placeholder").startswith("Lieu, partenaire")
+    assert re.match(r"\d+ pages? pour «\u00a0atelier\u00a0»", page.locator(".pagefind-ui__message").text_content())
+    assert page.get_attribute("#recherche-q", "placeholder").startswith("Lieu, partenaire")
 
 
 def test_the_search_filters_by_section(site, open_page):
     page = open_page(site + "/recherche/")
     filters = page.evaluate("async () => (await import('/pagefind/pagefind.js')).filters()")
-    assert filters["Rubrique"] == {"Lieux": 5, "Partenaires": 2, "Projets": 1, "Pages": 1}
-    assert filters["Type de lieu"]["Fablab"] == 1
+    assert filters["Rubrique"] == {"Partenaires": 2, "Projets": 1, "Pages": 1}
 
 
 PAGES = {

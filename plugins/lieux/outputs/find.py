@@ -3,9 +3,9 @@
 The home page carries only what the map and the facets need (``mapview.MAP_FIELDS``);
 everything a query may hit — address, postcode, operator, themes, services, département,
 description… — is in this separate file, which the home page, the embedded map and the
-directory fetch on the first focus of their search box (or when idle): the map never waits
-for it. Columns are named once, in ``SEARCH_FIELDS``, and read by name in
-``theme/static/js/find-core.js``.
+directory fetch on the first focus of their search box (or when idle), and the « Rechercher »
+page to find places (Pagefind indexes only the documents): the map never waits for it.
+Columns are named once, in ``SEARCH_FIELDS``, and read by name in ``theme/static/js/find-core.js``.
 
 Each place's ``nom`` (what names and situates it: matches there rank first) and ``texte``
 (everything else) are already folded with ``core.text.fold``, whose JavaScript mirror
@@ -13,7 +13,9 @@ Each place's ``nom`` (what names and situates it: matches there rank first) and 
 and the ordinals of arrondissements (« 11e », « 1er ») are normalised in the browser only,
 by one function applied to both sides. ``synonyms`` maps folded phrases to the label of a
 type or service (schema ``synonyms``, plus a few built-in ones for the types), so that
-« impression 3d » finds the places offering « Prototypage et fabrication ».
+« impression 3d » finds the places offering « Prototypage et fabrication ». ``titre`` and
+``situation`` are what the « Rechercher » page shows of a place found (its name, « Fablab ·
+Montreuil »).
 
 The two pages written here: the embedded map (``carte/integrer/``: the home page's map and
 data, minimal chrome) and the page that explains how to embed it (``integrer/``).
@@ -34,7 +36,7 @@ EMBED_SAVE_AS = "carte/integrer/index.html"
 EMBED_HELP_URL = "integrer/"
 EMBED_HELP_SAVE_AS = "integrer/index.html"
 # The columns of a place's row, in order; find.js and directory.js read them by these names.
-SEARCH_FIELDS = ("id", "nom", "texte", "description")
+SEARCH_FIELDS = ("id", "nom", "texte", "description", "titre", "situation")
 # Words that name a type of place without being its label (the schema may add its own ``synonyms``).
 TYPE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "fablab": ("fab lab", "fab-lab", "makerspace", "hackerspace", "atelier de fabrication numérique"),
@@ -67,6 +69,11 @@ def place_texts(place: Place, departements: dict[str, str]) -> tuple[str, str]:
     return fold(" ".join(p for p in first if p)), fold(" ".join(p for p in rest if p))
 
 
+def situation(place: Place) -> str:
+    """What a result shows under a place's name: « Fablab · Montreuil »."""
+    return " · ".join(x for x in (place.type_label, place.commune) if x)
+
+
 def synonyms(ctx: Context) -> list[list[str]]:
     """``[[folded phrase, folded label], …]``: each synonym of a type or a service, and each type's plural,
     leads to the label the places' text holds."""
@@ -91,7 +98,8 @@ def search_data(ctx: Context) -> dict[str, Any]:
         "synonyms": synonyms(ctx),
         # Folded names of the communes whose places have an arrondissement: « paris 11 » means « Paris 11e ».
         "arrondissements": sorted({fold(p.commune) for p in site.places if p.arrondissement and p.commune}),
-        "places": [[p.id, *place_texts(p, departements), p.description or ""] for p in site.places],
+        "places": [[p.id, *place_texts(p, departements), p.description or "", p.nom, situation(p)]
+                   for p in site.places],
     }
 
 

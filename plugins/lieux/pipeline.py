@@ -66,7 +66,8 @@ def run(config: Config, render: Callable[[str], str] | None = None, reference: R
         matching: bool = True) -> Result:
     """Read and check every input; build the Site when nothing is wrong enough to stop.
 
-    ``matching=False`` (``invoke validate``) skips who-can-help: it finds no problem."""
+    ``matching=False`` (``invoke validate``) skips what only the pages need (the directory's groupings,
+    who-can-help): they find no problem."""
     reference = reference or Reference.load(config)
     schema, region = reference.schema, reference.region
     loaded = load_places(config.places_csv, schema)
@@ -81,8 +82,8 @@ def run(config: Config, render: Callable[[str], str] | None = None, reference: R
         site = assemble(loaded.records, locate(loaded.records, cache, region), documents, schema,
                         reference.documents, region, config.urls, config.edit_url, config.today, config.stale_days)
         problems += link(site, documents, loaded.path)
-        group(site, schema, region)
-        if matching:
+        if matching:  # what only the pages need: the directory's groupings, who can help whom
+            group(site, schema, region)
             match.apply(site, {c.value: c.label for c in schema["services"].categories}, config.helpers_per_project)
     return Result(reference, loaded, cache, documents, site, sorted(problems, key=_order))
 

@@ -338,15 +338,23 @@ def schema_docs(c, check=False, settings=None):
         print("CONTRIBUTING.md mis à jour")
 
 
-@task(help={"sizes": "comma-separated numbers of places", "runs": "builds per size",
-            "browser": "also time the help page in Chromium on a 10,000-place build (default: yes)"})
-def bench(c, sizes="1000,10000,50000", runs=3, browser=True):
-    """Build synthetic sites (build time, map bytes, first clusters), time the matcher and the help page."""
-    from lieux.tools.bench import bench_build, bench_matching
+@task(help={"sizes": "comma-separated numbers of places (200000 for the stress case)", "runs": "builds per size",
+            "browser": "also measure the map and the help page in Chromium (default: yes)",
+            "previous": "a checkout of the previous release: measure it and keep its figures for the ratios",
+            "commit": "the previous release's commit, recorded with its figures"})
+def bench(c, sizes="1000,10000,50000", runs=3, browser=True, previous=None, commit=""):
+    """Build synthetic sites and print every figure beside its goal, this machine's floor and the previous release."""
+    from lieux.tools.bench import bench_build, bench_matching, record_previous
 
-    bench_build(_config(), [int(s) for s in sizes.split(",")], int(runs))
+    sizes = [int(s) for s in sizes.split(",")]
+    if previous:
+        record_previous(Path(previous).resolve(), sizes, int(runs), commit)
+        return
+    bench_build(_config(), sizes, int(runs), browser=browser)
+    if max(sizes) > 50_000:
+        return
     found = bench_matching(runs=int(runs))
-    print(f"Qui peut aider : {found['projects']} projets, {found['places']} lieux, {found['codes']} codes "
+    print(f"\nQui peut aider : {found['projects']} projets, {found['places']} lieux, {found['codes']} codes "
           f"en {found['seconds']:.2f} s (médiane de {runs} ; objectif : 5 s au plus)")
     if browser:
         import tempfile

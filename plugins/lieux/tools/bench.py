@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import gzip
+import json
+import os
 import random
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -49,34 +48,125 @@ def synthetic_places(config: Config, count: int, seed: int = 11) -> tuple[Any, l
     return schema, rows
 
 
-def bench_build(config: Config, sizes: list[int], runs: int) -> None:
-    """Build synthetic sites of each size; print the medians, then the finder's figures on the same sites."""
-    from .benchfind import bench_find, print_table
+PREVIOUS = Path(__file__).with_name("bench_previous.json")
 
-    results, finder = [], []
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def measure_size(root: Path, config: Config, size: int, runs: int, browser: bool) -> dict[str, Any]:
+    """Every figure of one synthetic site of ``size`` places, built from ``root``, with this machine's floors."""
+    from . import benchfloor, benchsite
+
+    schema, rows = synthetic_places(config, size)
+    with tempfile.TemporaryDirectory(prefix=f"bench-{size}-") as tmp:
+        places = Path(tmp) / "places.csv"
+        write_rows(places, rows, schema)
+        raw = benchsite.measure(root, places, Path(tmp), runs)
+        floor = benchfloor.floors(places, rows, benchsite.startup(root))
+        mapped = raw["map_bytes"]
+        figures = {
+            "places": size, "build_s": _median(raw["build_s"]), "build_mib": max(raw["build_kib"]) / 1024,
+            "rebuild_s": _median(raw["rebuild_s"]), "rebuilt_files": raw["rebuilt_files"], "files": raw["files"],
+            "one_row_files": raw["one_row"][1], "validate_s": _median(raw["validate_s"]),
+            "largest_html_bytes": raw["largest_html"][0], "largest_html": raw["largest_html"][1],
+            "map_raw_per_place": mapped[0], "map_gzip_per_place": mapped[1], "floors": floor,
+        }
+        if browser:
+            from .benchfind import bench_find
+
+            figures["find"] = bench_find(raw["site"], runs=5)
+    return figures
+
+
+def bench_build(config: Config, sizes: list[int], runs: int, browser: bool = True) -> list[dict[str, Any]]:
+    """Measure synthetic sites of each size and print every figure beside its goal, floor and previous value."""
+    previous = load_previous()
+    results = []
     for size in sizes:
-        schema, rows = synthetic_places(config, size)
-        with tempfile.TemporaryDirectory(prefix=f"bench-{size}-") as tmp:
-            places, out = Path(tmp) / "places.csv", Path(tmp) / "output"
-            write_rows(places, rows, schema)
-            times = []
-            for _ in range(runs):
-                start = time.perf_counter()
-                subprocess.run([sys.executable, "-m", "invoke", "build", "--places", str(places), "--output", str(out)],
-                               cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                times.append(time.perf_counter() - start)
-            page = (out / "index.html").read_bytes()
-            results.append((size, statistics.median(times), len(page), len(gzip.compress(page, 9))))
-            finder.append(bench_find(out, runs=5))
-    print(f"{'lieux':>8} {'build (s, médiane)':>19} {'s / 1000':>9} {'carte o/lieu':>13} {'gzip o/lieu':>12}")
-    for size, seconds, raw, gz in results:
-        print(f"{size:>8} {seconds:>19.2f} {seconds / size * 1000:>9.3f} {raw / size:>13.1f} {gz / size:>12.1f}")
-    print(f"({runs} constructions par taille, médianes, index de recherche compris ; carte = index.html, données des "
-          "lieux comprises)")
-    print("Trouver un lieu, dans Chromium headless (médianes de 5 ; 1ers groupes = de la navigation aux premiers "
-          "groupes affichés) :")
-    print()
-    print_table(finder)
+        figures = measure_size(ROOT, config, size, runs, browser and size <= 50_000)
+        results.append(figures)
+        print_size(figures, previous.get("sizes", {}).get(str(size), {}), runs)
+    return results
+
+
+def load_previous(path: Path = PREVIOUS) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def record_previous(root: Path, sizes: list[int], runs: int, commit: str, path: Path = PREVIOUS) -> None:
+    """Measure the release checked out at ``root`` with this benchmark and keep its figures in ``path``."""
+    config = Config.from_settings({})
+    found = {str(size): _plain(measure_size(root, config, size, runs if size <= 10_000 else 1, False))
+             for size in sizes}
+    path.write_text(json.dumps({"commit": commit, "measured": time.strftime("%Y-%m-%d"),
+                                "load": os.getloadavg()[0], "runs": runs, "sizes": found},
+                               ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def _plain(figures: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in figures.items() if k not in ("one_row_files", "find")} | {
+        "one_row_rewritten": len(figures["one_row_files"])}
+
+
+def _goal_build(size: int) -> float | None:
+    return {10_000: 2.0, 50_000: 10.0, 200_000: 90.0}.get(size)
+
+
+def rows_of(f: dict[str, Any]) -> list[tuple[str, float | None, str, str, str, float | None]]:
+    """(label, value, shown value, goal, floor, previous key): the lines of one size's table."""
+    size, floor = f["places"], f["floors"]
+    build_floor = floor["startup_s"] + size * (floor["page_us"] + floor["parse_us"]) / 1e6
+    find = f.get("find") or {}
+    clusters_goal = {10_000: "≤ 0,25", 50_000: "≤ 0,4"}.get(size, "")
+    one_row = f["one_row_files"]
+    return [
+        ("construction (s)", f["build_s"], f"{f['build_s']:.2f}", f"≤ {_goal_build(size):g}" if _goal_build(size)
+         else "", f"{build_floor:.2f}", "build_s"),
+        ("mémoire maximale (Mio)", f["build_mib"], f"{f['build_mib']:.0f}",
+         {50_000: "< 300", 200_000: "< 1 536"}.get(size, ""), "", "build_mib"),
+        ("reconstruction, rien de changé (s)", f["rebuild_s"], f"{f['rebuild_s']:.2f}",
+         f"≤ {floor['startup_s'] + 1:.2f}" if size == 10_000 else "", f"{floor['startup_s']:.2f} (démarrage)",
+         "rebuild_s"),
+        ("  fichiers réécrits", f["rebuilt_files"], f"{f['rebuilt_files']} sur {f['files']}", "0", "0",
+         "rebuilt_files"),
+        ("une ligne changée : fichiers réécrits", len(one_row), f"{len(one_row)} ({', '.join(one_row)})",
+         "ceux qui en dépendent", "", "one_row_rewritten"),
+        ("invoke validate (s)", f["validate_s"], f"{f['validate_s']:.2f}",
+         {50_000: "< 1", 200_000: "< 90"}.get(size, ""),
+         f"{floor['startup_s'] + size * floor['parse_us'] / 1e6:.2f}", "validate_s"),
+        ("carte : données gz (o/lieu)", f["map_gzip_per_place"], f"{f['map_gzip_per_place']:.1f}", "≤ 15",
+         f"{floor['names_gzip']:.1f} (noms et communes seuls)", "map_gzip_per_place"),
+        ("plus grande page HTML (Mo)", f["largest_html_bytes"] / 1e6,
+         f"{f['largest_html_bytes'] / 1e6:.2f} ({f['largest_html']})", "≤ 1" if size >= 50_000 else "", "",
+         "largest_html_bytes"),
+        ("1ers groupes de la carte (s)", find.get("first_clusters_s"), _fmt(find.get("first_clusters_s"), ".2f"),
+         clusters_goal, "", ""),
+        ("carte : requête / pire touche (ms)", find.get("query_ms"),
+         f"{_fmt(find.get('query_ms'), '.0f')} / {_fmt(find.get('query_worst_ms'), '.0f')}", "", "", ""),
+        ("carte : facette / retour (ms)", find.get("facet_ms"),
+         f"{_fmt(find.get('facet_ms'), '.0f')} / {_fmt(find.get('untick_ms'), '.0f')}", "", "", ""),
+    ]
+
+
+def _fmt(value: float | None, form: str) -> str:
+    return "non mesuré" if value is None else format(value, form)
+
+
+def print_size(f: dict[str, Any], previous: dict[str, Any], runs: int) -> None:
+    print(f"\n{f['places']:,} lieux".replace(",", "\u202f") + f" (médianes de {runs} ; planchers mesurés à l'instant)")
+    print(f"{'mesure':<40} {'valeur':>24} {'objectif':>22} {'plancher':>26} {'précédente':>11} {'×':>6}")
+    for label, value, shown, goal, floor, key in rows_of(f):
+        before = previous.get(key)
+        if key == "largest_html_bytes" and before is not None:
+            before = before / 1e6
+        ratio = f"{value / before:.2f}" if value is not None and before else ""
+        shown_before = "" if before is None else f"{before:.2f}" if isinstance(before, float) else str(before)
+        print(f"{label:<40} {shown:>24} {goal:>22} {floor:>26} {shown_before:>11} {ratio:>6}")
 
 
 def bench_geocoding(count: int, latency: float, runs: int) -> None:

@@ -39,20 +39,24 @@ def test_every_place_has_its_page(site):
         assert (site / "lieux" / place_id / "index.html").exists()
 
 
-def test_the_directory_lists_every_place_with_unmapped_ones_marked(tmp_path, build_site):
+def test_every_place_is_reachable_from_the_directory_through_its_lists(tmp_path, build_site):
     out = build_site(SMALL)  # no cache: incub-c has no coordinates
-    page = read(out, "lieux/index.html")
-    assert page.count('class="place-list"') >= 5
-    for place_id in ("atelier-a", "cowork-b", "incub-c", "tiers-d", "ecole-e"):
-        assert f'href="../lieux/{place_id}/"' in page
-    entry = page[page.index('href="../lieux/incub-c/"'):]
+    lists = re.findall(r'<td><a href="\.\./(annuaire/[^"]+)">', read(out, "lieux/index.html"))
+    assert len(lists) == 5
+    found = {}
+    for path in lists:
+        page = read(out, path + "index.html")
+        for place_id in re.findall(r'href="\.\./\.\./\.\./lieux/([^/"]+)/"', page):
+            found[place_id] = page
+    assert sorted(found) == ["atelier-a", "cowork-b", "ecole-e", "incub-c", "tiers-d"]
+    entry = found["incub-c"][found["incub-c"].index('lieux/incub-c/"'):]
     assert entry[: entry.index("</li>")].count("non localisé") == 1
 
 
-def test_the_directory_has_a_section_per_type_and_departement(site):
+def test_the_directory_index_has_a_cell_per_type_and_departement(site):
     page = read(site, "lieux/index.html")
-    assert 'id="type-fablab"' in page and 'id="type-campus"' in page
-    assert "91 · Essonne" in page and "non renseigné" in page
+    assert '<abbr title="Essonne">91</abbr>' in page and '<abbr title="non renseigné">nr</abbr>' in page
+    assert '<a href="../annuaire/fablab/75/">1</a>' in page and "Campus (1)" in page
 
 
 def test_the_map_data_holds_every_mapped_place(site):
@@ -131,8 +135,8 @@ def header_columns():
 def test_the_sitemap_lists_every_page(site):
     sitemap = read(site, "sitemap.xml")
     # indexes (map, embedding help, directory, partners, projects, events, journal, help), about, places, partners,
-    # project, events; not the embedded map
-    assert sitemap.count("<url>") == 8 + 1 + 5 + 2 + 1 + 2 and "carte/integrer/" not in sitemap
+    # project, events, the directory's lists (one per type and département); not the embedded map
+    assert sitemap.count("<url>") == 8 + 1 + 5 + 2 + 1 + 2 + 5 and "carte/integrer/" not in sitemap
 
 
 def test_the_about_page_credits_the_source(site):

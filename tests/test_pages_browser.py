@@ -132,6 +132,9 @@ PAGES = {
     "events": "/evenements/",
     "event": "/evenements/atelier-au-fablab/",
     "journal": "/suivi/?statut=en-cours",
+    "directory": "/lieux/",
+    "directory-search": "/lieux/?q=atelier",
+    "directory-list": "/annuaire/fablab/75/",
 }
 
 
@@ -183,10 +186,16 @@ def test_a_place_page_prints_without_navigation_or_map_and_with_link_addresses(s
     assert "https://a.example.org/" in after
 
 
-def test_the_directory_prints_as_a_list_without_its_filters(site, open_page):
+def test_the_directory_prints_its_table_without_its_filters(site, open_page):
     page = open_page(site + "/lieux/")
     page.emulate_media(media="print")
     assert page.locator("form").count() >= 1
     assert all(not form.is_visible() for form in page.locator("form").all())
-    assert not page.locator(".toc").is_visible() and not page.locator(".site-header nav").is_visible()
+    assert not page.locator(".site-header nav").is_visible()
+    assert page.locator(".directory-table").is_visible()
+
+
+def test_a_directory_list_prints_its_places(site, open_page):
+    page = open_page(site + "/annuaire/fablab/75/")
+    page.emulate_media(media="print")
     assert page.locator(".place-list li").first.is_visible()

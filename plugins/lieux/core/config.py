@@ -53,6 +53,11 @@ DEFAULTS: dict[str, Any] = {
     "EVENTS_PATH": "evenements",
     "DIRECTORY_URL": "lieux/",
     "DIRECTORY_SAVE_AS": "lieux/index.html",
+    # One page of the directory per type of place and département, cut in pages of DIRECTORY_PAGE_SIZE
+    # places: {page} is "" for the first page and "page/2/" for the others.
+    "DIRECTORY_PAGE_URL": "annuaire/{type}/{dep}/{page}",
+    "DIRECTORY_PAGE_SAVE_AS": "annuaire/{type}/{dep}/{page}index.html",
+    "DIRECTORY_PAGE_SIZE": 500,
     "PLACE_URL": "lieux/{id}/",
     "PLACE_SAVE_AS": "lieux/{id}/index.html",
     "PARTNERS_URL": "partenaires/",
@@ -146,6 +151,8 @@ class Urls:
 
     directory: str
     directory_save_as: str
+    directory_page: str
+    directory_page_save_as: str
     place: str
     place_save_as: str
     partners: str
@@ -200,6 +207,7 @@ class Config:
     today: date
     stale_days: int
     helpers_per_project: int
+    directory_page_size: int
     repo_url: str
     search_index: bool
 
@@ -319,7 +327,9 @@ class _Reader:
     def urls(self) -> Urls:
         values = {name: self.text(_url_setting(name)) for name in Urls.__dataclass_fields__}
         for name, key in (("place", "{id}"), ("place_save_as", "{id}"), ("partner", "{slug}"),
-                          ("partner_save_as", "{slug}"), ("project", "{slug}"), ("project_save_as", "{slug}")):
+                          ("partner_save_as", "{slug}"), ("project", "{slug}"), ("project_save_as", "{slug}"),
+                          *((page, key) for page in ("directory_page", "directory_page_save_as")
+                            for key in ("{type}", "{dep}", "{page}"))):
             if key not in values[name]:
                 self.fail(_url_setting(name), f"le modèle doit contenir {key}")
         return Urls(**values)
@@ -376,6 +386,7 @@ class _Reader:
             today=self.today(),
             stale_days=self.integer("FOLLOW_UP_STALE_DAYS", 1),
             helpers_per_project=self.integer("HELPERS_PER_PROJECT", 1),
+            directory_page_size=self.integer("DIRECTORY_PAGE_SIZE", 1),
             repo_url=self.text("REPO_URL").rstrip("/"),
             search_index=bool(self.get("SEARCH_INDEX")),
         )

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from . import calendar, exports, feeds, find, help, robots, sitemap
+from . import calendar, directory, exports, feeds, find, help, robots, sitemap
 from .context import Context
 
 
@@ -59,7 +59,11 @@ def pages(ctx: Context) -> Iterator[Page]:
     yield Page("carte-integree", find.EMBED_SAVE_AS, find.EMBED_URL, "carte-integree", lambda: {"carte": _map(ctx)},
                listed=False)
     yield Page("integrer", find.EMBED_HELP_SAVE_AS, find.EMBED_HELP_URL, "integrer", lambda: find.embed_help(ctx))
-    yield Page("lieux", urls.directory_save_as, urls.directory, "lieux")
+    size = ctx.config.directory_page_size
+    yield Page("lieux", urls.directory_save_as, urls.directory, "lieux",
+               lambda: {"table": directory.index_table(site, urls, size)})
+    yield from (Page("lieux-liste", p.save_as, p.url, "lieux", lambda p=p: {"list_page": p})
+                for p in directory.list_pages(site, urls, size))
     yield from (Page("lieu", p.save_as, p.url, "lieu", lambda p=p: {"place": p, **_place(p, ctx)}) for p in site.places)
     yield Page("partenaires", urls.partners_save_as, urls.partners, "partenaires")
     yield from (Page("partenaire", p.save_as, p.url, "partenaire", lambda p=p: {"partner": p, **_partner(p, ctx)})
@@ -85,10 +89,13 @@ def statuses(ctx: Context) -> list[tuple[str, str]]:
 
 
 def _place(place: Any, ctx: Context) -> dict[str, Any]:
-    """Head (description, OpenGraph, JSON-LD) and details (dates in words, report link) of a place page."""
+    """Head (description, OpenGraph, JSON-LD), details (dates in words, report link) and the directory page
+    listing it, of a place page."""
     from . import pagedata, seo
 
-    return {"meta": seo.place_meta(place, ctx), "details": pagedata.place_details(place, ctx.config.repo_url)}
+    listed = directory.page_of(ctx.site, ctx.config.urls, ctx.config.directory_page_size)
+    return {"meta": seo.place_meta(place, ctx), "details": pagedata.place_details(place, ctx.config.repo_url),
+            "directory_page": listed.get(place.id, ctx.config.urls.directory)}
 
 
 def _partner(partner: Any, ctx: Context) -> dict[str, Any]:

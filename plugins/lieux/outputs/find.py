@@ -14,8 +14,9 @@ and the ordinals of arrondissements (« 11e », « 1er ») are normalised in the
 by one function applied to both sides. ``synonyms`` maps folded phrases to the label of a
 type or service (schema ``synonyms``, plus a few built-in ones for the types), so that
 « impression 3d » finds the places offering « Prototypage et fabrication ». ``titre`` and
-``situation`` are what the « Rechercher » page shows of a place found (its name, « Fablab ·
-Montreuil »).
+``situation`` are what the « Rechercher » page and the directory show of a place found (its
+name, « Fablab · Montreuil »); ``type``, ``dep``, ``commune``, ``services`` and ``ferme`` are the
+directory's facets.
 
 The two pages written here: the embedded map (``carte/integrer/``: the home page's map and
 data, minimal chrome) and the page that explains how to embed it (``integrer/``).
@@ -36,7 +37,8 @@ EMBED_SAVE_AS = "carte/integrer/index.html"
 EMBED_HELP_URL = "integrer/"
 EMBED_HELP_SAVE_AS = "integrer/index.html"
 # The columns of a place's row, in order; find.js and directory.js read them by these names.
-SEARCH_FIELDS = ("id", "nom", "texte", "description", "titre", "situation")
+SEARCH_FIELDS = ("id", "nom", "texte", "description", "titre", "situation", "type", "dep", "commune", "services",
+                 "ferme")
 # Words that name a type of place without being its label (the schema may add its own ``synonyms``).
 TYPE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "fablab": ("fab lab", "fab-lab", "makerspace", "hackerspace", "atelier de fabrication numérique"),
@@ -98,7 +100,8 @@ def search_data(ctx: Context) -> dict[str, Any]:
         "synonyms": synonyms(ctx),
         # Folded names of the communes whose places have an arrondissement: « paris 11 » means « Paris 11e ».
         "arrondissements": sorted({fold(p.commune) for p in site.places if p.arrondissement and p.commune}),
-        "places": [[p.id, *place_texts(p, departements), p.description or "", p.nom, situation(p)]
+        "places": [[p.id, *place_texts(p, departements), p.description or "", p.nom, situation(p), p.type,
+                    p.departement or "nr", p.commune or "", list(p.services), 1 if p.is_closed else 0]
                    for p in site.places],
     }
 

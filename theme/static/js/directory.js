@@ -1,55 +1,52 @@
-/* The directory, filtered by the parameters of the map (q, type, dep, commune, service, fermes):
- * read from the address at load, written back as they change. The page lists every place without
- * JavaScript; this only hides entries. Text search uses the map's search data (lieux-recherche.json)
- * and the same fold and matching (find-core.js), fetched on the first focus of the search box. */
+/* The directory's index: the same search and filters as the map (q, type, dep, commune, service,
+ * fermes), over every place, from the search data (lieux-recherche.json, the same fold and matching
+ * as the map: find-core.js), fetched at once. While a search or a filter is active, the places found
+ * are listed by fifty (« Afficher plus »), named and situated, and the table of types × départements
+ * is hidden; the address keeps the state. Without JavaScript the table leads to the lists, which hold
+ * every place. Every text is inserted with textContent, never as HTML. */
 (function () {
   "use strict";
 
+  var SHOWN = 50;
   var T = window.LieuxFind;
   var form = document.getElementById("finder-form");
   if (!form || !T) return;
   var script = document.getElementById("directory-script");
-  var items = Array.prototype.slice.call(document.querySelectorAll(".place-list li"));
-  var sections = Array.prototype.slice.call(document.querySelectorAll(".dep-section, .type-section"));
+  var results = document.getElementById("annuaire-resultats");
+  var list = document.getElementById("annuaire-liste");
+  var more = document.getElementById("annuaire-plus");
+  var index = document.getElementById("annuaire-index");
   var empty = document.getElementById("aucun");
   var count = document.getElementById("finder-count");
   var mapLink = document.getElementById("directory-map");
-  var rows = items.map(function (li) {
-    return {
-      id: li.getAttribute("data-id"),
-      type: li.getAttribute("data-type"),
-      dep: li.getAttribute("data-dep"),
-      commune: li.getAttribute("data-commune") || "",
-      services: (li.getAttribute("data-services") || "").split(" ").filter(Boolean),
-      closed: li.hasAttribute("data-closed")
-    };
-  });
+  var base = script.getAttribute("data-base");
+  var pattern = script.getAttribute("data-place-url");
+  var rows = [];
+  var texts = [];
+  var heads = [];
   var communes = [];
-  rows.forEach(function (row) { if (row.commune && communes.indexOf(row.commune) === -1) communes.push(row.commune); });
   var keys = {};
-  communes.forEach(function (name) { keys[name] = T.fold(name); });
-  communes.sort(function (a, b) { return keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0; });
-  var texts = null;
   var searcher = null;
   var loading = null;
+  var shown = SHOWN;
+  var found = [];
   var state;
 
   function read() {
     var params = new URLSearchParams(window.location.search);
     var types = [];
     params.getAll("type").forEach(function (value) { types = types.concat(value.split(",")); });
-    var commune = T.fold(params.get("commune") || "");
     return {
       q: params.get("q") || "",
       types: types,
       dep: params.get("dep") || "",
-      commune: communes.filter(function (name) { return keys[name] === commune; })[0] || "",
+      commune: params.get("commune") || "",
       service: params.get("service") || "",
       closed: params.get("fermes") === "1"
     };
   }
 
-  function params(includeEmpty) {
+  function params() {
     var out = new URLSearchParams();
     if (state.q) out.set("q", state.q);
     state.types.forEach(function (t) { out.append("type", t); });
@@ -57,8 +54,11 @@
     if (state.commune) out.set("commune", state.commune);
     if (state.service) out.set("service", state.service);
     if (state.closed) out.set("fermes", "1");
-    void includeEmpty;
     return out.toString() ? "?" + out.toString() : "";
+  }
+
+  function active() {
+    return !!(state.q.trim() || state.types.length || state.dep || state.commune || state.service || state.closed);
   }
 
   function toForm() {
@@ -84,20 +84,24 @@
 
   function load() {
     if (loading) return loading;
-    var url = script && script.getAttribute("data-search");
-    if (!url || !window.fetch) return (loading = Promise.resolve());
-    loading = fetch(url, { credentials: "same-origin" }).then(function (response) {
+    loading = fetch(script.getAttribute("data-search"), { credentials: "same-origin" }).then(function (response) {
       if (!response.ok) throw new Error(response.status);
       return response.json();
     }).then(function (search) {
       var S = {};
-      search.fields.forEach(function (name, index) { S[name] = index; });
-      var byId = {};
-      search.places.forEach(function (row) {
-        byId[row[S.id]] = " " + T.words(row[S.nom]) + " " + T.words(row[S.texte]) + " " +
-          T.words(T.fold(row[S.description])) + " ";
+      search.fields.forEach(function (name, i) { S[name] = i; });
+      var seen = {};
+      search.places.forEach(function (row, i) {
+        rows.push({ id: row[S.id], title: row[S.titre], where: row[S.situation], type: row[S.type], dep: row[S.dep],
+                    commune: row[S.commune], services: row[S.services], closed: row[S.ferme] === 1 });
+        heads[i] = " " + T.words(row[S.nom]) + " ";
+        texts[i] = heads[i] + T.words(row[S.texte]) + " " + T.words(T.fold(row[S.description])) + " ";
+        var name = row[S.commune];
+        if (name && !seen[name]) { seen[name] = true; communes.push(name); keys[name] = T.fold(name); }
       });
-      texts = rows.map(function (row) { return byId[row.id] || " "; });
+      communes.sort(function (a, b) { return keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0; });
+      var wanted = T.fold(state.commune);
+      state.commune = communes.filter(function (name) { return keys[name] === wanted; })[0] || "";
       searcher = new T.Searcher(search.synonyms, search.arrondissements);
       apply(false);
     }).catch(function () {
@@ -110,12 +114,30 @@
     if (node && node.textContent !== text) node.textContent = text;
   }
 
-  function apply(write) {
-    var units = state.q.trim() && searcher ? searcher.compile(state.q) : [];
-    var waiting = !!state.q.trim() && !searcher;
-    var c = { types: {}, deps: {}, communes: {}, services: {}, closed: 0 };
+  function item(row) {
+    var li = document.createElement("li");
+    var link = document.createElement("a");
+    link.href = base + pattern.replace("{id}", encodeURIComponent(row.id));
+    link.textContent = row.title;
+    li.appendChild(link);
+    var where = document.createElement("span");
+    where.className = "situation";
+    where.textContent = " · " + row.where + (row.closed ? " · fermé" : "");
+    li.appendChild(where);
+    return li;
+  }
+
+  function draw() {
+    var fragment = document.createDocumentFragment();
+    found.slice(0, shown).forEach(function (i) { fragment.appendChild(item(rows[i])); });
+    list.textContent = "";
+    list.appendChild(fragment);
+    more.hidden = found.length <= shown;
+  }
+
+  function facetsFor(c) {
     var add = function (table, key) { table[key] = (table[key] || 0) + 1; };
-    var facets = [
+    return [
       { pass: function (i) { return !state.types.length || state.types.indexOf(rows[i].type) !== -1; },
         count: function (i) { add(c.types, rows[i].type); } },
       { pass: function (i) { return !state.dep || rows[i].dep === state.dep; },
@@ -127,14 +149,9 @@
       { pass: function (i) { return state.closed || !rows[i].closed; },
         count: function (i) { if (rows[i].closed) c.closed += 1; } }
     ];
-    var match = units.length ? function (i) { return T.matches(texts[i], units); } : null;
-    var results = T.tally(rows.length, match, facets);
-    var shown = new Uint8Array(rows.length);
-    results.forEach(function (i) { shown[i] = 1; });
-    items.forEach(function (li, i) { li.hidden = !shown[i]; });
-    sections.forEach(function (section) {
-      section.hidden = !section.querySelector(".place-list li:not([hidden])");
-    });
+  }
+
+  function counts(c) {
     Array.prototype.forEach.call(form.querySelectorAll("input[name=type]"), function (box) {
       setText(box.parentNode.querySelector(".count"), "(" + (c.types[box.value] || 0) + ")");
     });
@@ -159,15 +176,44 @@
     });
     select.value = state.commune;
     setText(document.getElementById("finder-closed-count"), "(" + c.closed + ")");
-    var text = waiting ? "Chargement de la recherche…" : results.length ? T.places(results.length) : "Aucun lieu";
-    if (!state.closed && c.closed) text += " (" + c.closed + (c.closed > 1 ? " fermés masqués)" : " fermé masqué)");
-    setText(count, text);
-    empty.hidden = results.length !== 0 || waiting;
+  }
+
+  function apply(write) {
     var search = params();
     if (write && search !== window.location.search) {
       window.history.replaceState(null, "", window.location.pathname + search + window.location.hash);
     }
     if (mapLink) mapLink.href = mapLink.getAttribute("data-href") + search;
+    var on = active();
+    results.hidden = !on;
+    index.hidden = on;
+    if (!on) return done();
+    if (!searcher) {
+      setText(count, "Chargement de la recherche…");
+      load();
+      return done();
+    }
+    var units = state.q.trim() ? searcher.compile(state.q) : [];
+    var match = units.length ? function (i) { return T.matches(texts[i], units); } : null;
+    var c = { types: {}, deps: {}, communes: {}, services: {}, closed: 0 };
+    found = T.tally(rows.length, match, facetsFor(c));
+    if (units.length) {
+      var score = {};
+      found.forEach(function (i) { score[i] = T.score(heads[i], units); });
+      found.sort(function (a, b) { return score[b] - score[a] || a - b; });
+    }
+    counts(c);
+    var text = found.length ? T.places(found.length) : "Aucun lieu";
+    if (!state.closed && c.closed) text += " (" + c.closed + (c.closed > 1 ? " fermés masqués)" : " fermé masqué)");
+    setText(count, text);
+    empty.hidden = found.length !== 0;
+    shown = SHOWN;
+    draw();
+    return done();
+  }
+
+  function done() {
+    document.dispatchEvent(new CustomEvent("lieux:updated"));
   }
 
   var timer = 0;
@@ -187,6 +233,13 @@
     event.preventDefault();
     fromForm();
     apply(true);
+  });
+  more.addEventListener("click", function () {
+    var next = list.children.length;
+    shown += SHOWN;
+    draw();
+    var first = list.children[next] && list.children[next].querySelector("a");
+    if (first) first.focus();
   });
   var reset = document.getElementById("finder-reset");
   if (reset) {
@@ -213,5 +266,4 @@
   state = read();
   toForm();
   apply(false);
-  if (state.q) load();
 })();

@@ -366,7 +366,7 @@ def test_one_command_geocodes_and_the_rebuilt_site_maps_the_places(fake, places,
     for place_id in ("le-cargo", "liberte", "station-f", "station-f-bis", "sans-adresse"):
         assert f'"{place_id}"' in page
     assert '"le-plateau"' not in page  # low confidence: listed, not mapped
-    assert "non localisé" in (site / "lieux/index.html").read_text(encoding="utf-8")
+    assert "Non localisé." in (site / "lieux/le-plateau/index.html").read_text(encoding="utf-8")
 
 
 def test_a_failing_run_exits_non_zero_with_a_one_line_summary(places, tmp_path):

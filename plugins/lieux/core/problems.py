@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -77,16 +77,23 @@ def quoted(value: str, limit: int = QUOTE_LIMIT) -> str:
     return shown + ("…" if len(value) > limit else "")
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
-    """One data row: its physical line, its typed values and its raw cells, keyed by column."""
+    """One data row: its physical line, its typed values keyed by column, and its cells as written
+    (in the order of ``columns``: tens of thousands of rows share one tuple of names)."""
 
     line: int
     values: dict[str, Any]
-    raw: dict[str, str] = field(default_factory=dict)
+    cells: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
 
     def __getitem__(self, name: str) -> Any:
         return self.values[name]
+
+    @property
+    def raw(self) -> dict[str, str]:
+        """The cells as written, keyed by column."""
+        return dict(zip(self.columns, self.cells, strict=True))
 
 
 def display_path(path: str | os.PathLike[str]) -> str:

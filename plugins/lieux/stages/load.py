@@ -224,7 +224,7 @@ def _row(schema: Schema, fields: list[Field], cells: list[str], line: int, where
     if problems:
         return None, problems
     raw = {f.name: cell for f, cell in zip(fields, cells, strict=True)}
-    return Record(line, {n: values[n] for n in schema.names}, {n: raw[n] for n in schema.names}), []
+    return Record(line, {n: values[n] for n in schema.names}, tuple(raw[n] for n in schema.names), schema.names), []
 
 
 def validate_rows(header: list[str], rows: list[tuple[int, list[str]]], schema: Schema, where: str) -> LoadResult:

@@ -179,9 +179,21 @@ def _point(place: Any) -> tuple[Point, ...]:
     return ((place.location.latitude, place.location.longitude),) if place.location else ()
 
 
+_SETS: dict[Any, frozenset[str]] = {}
+
+
+def _shared(items: Any) -> frozenset[str]:
+    """One frozenset per distinct set of codes or départements, shared by every helper that has it."""
+    key = items if isinstance(items, tuple) else (items,)
+    found = _SETS.get(key)
+    if found is None:
+        found = _SETS[key] = frozenset(key) - {""}
+    return found
+
+
 def _place_helper(place: Any) -> Helper:
-    return Helper(f"lieu:{place.id}", place.nom, frozenset(place.services), _point(place),
-                  frozenset({place.departement} - {""}), place)
+    return Helper(f"lieu:{place.id}", place.nom, _shared(tuple(place.services)), _point(place),
+                  _shared(place.departement), place)
 
 
 def _partner_helper(partner: Any) -> Helper:

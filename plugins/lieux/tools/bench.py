@@ -74,9 +74,11 @@ def measure_size(root: Path, config: Config, size: int, runs: int, browser: bool
             "map_raw_per_place": mapped[0], "map_gzip_per_place": mapped[1], "floors": floor,
         }
         if browser:
+            from .benchdirectory import bench_directory
             from .benchfind import bench_find
 
             figures["find"] = bench_find(raw["site"], runs=5)
+            figures["directory"] = bench_directory(raw["site"], runs=5)
     return figures
 
 
@@ -109,7 +111,7 @@ def record_previous(root: Path, sizes: list[int], runs: int, commit: str, path: 
 
 
 def _plain(figures: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in figures.items() if k not in ("one_row_files", "find")} | {
+    return {k: v for k, v in figures.items() if k not in ("one_row_files", "find", "directory")} | {
         "one_row_rewritten": len(figures["one_row_files"])}
 
 
@@ -121,7 +123,7 @@ def rows_of(f: dict[str, Any]) -> list[tuple[str, float | None, str, str, str, f
     """(label, value, shown value, goal, floor, previous key): the lines of one size's table."""
     size, floor = f["places"], f["floors"]
     build_floor = floor["startup_s"] + size * (floor["page_us"] + floor["parse_us"]) / 1e6
-    find = f.get("find") or {}
+    find, directory = f.get("find") or {}, f.get("directory") or {}
     clusters_goal = {10_000: "≤ 0,25", 50_000: "≤ 0,4"}.get(size, "")
     one_row = f["one_row_files"]
     return [
@@ -150,6 +152,10 @@ def rows_of(f: dict[str, Any]) -> list[tuple[str, float | None, str, str, str, f
          f"{_fmt(find.get('query_ms'), '.0f')} / {_fmt(find.get('query_worst_ms'), '.0f')}", "", "", ""),
         ("carte : facette / retour (ms)", find.get("facet_ms"),
          f"{_fmt(find.get('facet_ms'), '.0f')} / {_fmt(find.get('untick_ms'), '.0f')}", "", "", ""),
+        ("annuaire : pire touche (ms)", directory.get("keystroke_ms"), _fmt(directory.get("keystroke_ms"), ".0f"),
+         "≤ 50" if size >= 50_000 else "", "", ""),
+        ("annuaire : facette (ms)", directory.get("facet_ms"), _fmt(directory.get("facet_ms"), ".0f"),
+         "≤ 50" if size >= 50_000 else "", "", ""),
     ]
 
 

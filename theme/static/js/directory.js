@@ -216,13 +216,11 @@
     document.dispatchEvent(new CustomEvent("lieux:updated"));
   }
 
-  var timer = 0;
   form.elements.q.addEventListener("focus", load);
-  form.addEventListener("input", function (event) {
+  form.addEventListener("input", function (event) {  // one pass over the places takes a few ms: no delay
     if (event.target !== form.elements.q) return;
     fromForm();
-    clearTimeout(timer);
-    timer = setTimeout(function () { apply(true); }, 60);
+    apply(true);
   });
   form.addEventListener("change", function (event) {
     if (event.target === form.elements.q) return;

@@ -29,9 +29,8 @@ def read(site, path):
 
 
 def map_data(site):
-    page = read(site, "index.html")
-    found = re.search(r'<script type="application/json" id="places-data"[^>]*>(.*?)</script>', page, re.S)
-    return json.loads(found.group(1))
+    assert 'data-src="./lieux-carte.json"' in read(site, "index.html")
+    return json.loads(read(site, "lieux-carte.json"))
 
 
 def test_every_place_has_its_page(site):
@@ -184,7 +183,7 @@ def test_template_syntax_in_data_is_not_evaluated(hostile_site):
     assert "{{ 7 * 7 }}" in page and "49" not in page
 
 
-def test_csv_text_is_escaped_in_the_map_json(hostile_site):
+def test_csv_text_is_kept_as_data_in_the_map_json(hostile_site):
     page = read(hostile_site, "index.html")
     assert HOSTILE not in page and "</script><b>" not in page
     assert map_data(hostile_site)["places"][0][4] == HOSTILE

@@ -29,9 +29,7 @@ def places(real_site):  # noqa: F811 - the fixture imported above
         rows = {r["id"]: r for r in csv.DictReader(f)}
     from urllib.request import urlopen
 
-    page = urlopen(real_site + "/").read().decode("utf-8")
-    data = json.loads(re.search(r'<script type="application/json" id="places-data"[^>]*>(.*?)</script>', page, re.S)
-                      .group(1))
+    data = json.loads(urlopen(real_site + "/lieux-carte.json").read().decode("utf-8"))
     column = {name: i for i, name in enumerate(data["fields"])}
     mapped = {row[column["id"]]: (row[column["lat"]], row[column["lon"]]) for row in data["places"]}
     return {"rows": rows, "mapped": mapped, "data": data}

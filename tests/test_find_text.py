@@ -51,10 +51,7 @@ def test_the_search_data_leads_synonyms_to_the_labels_of_the_schema(search_data)
 
 
 def test_the_map_data_points_into_its_tables(site):
-    import re
-
-    page = (site / "index.html").read_text(encoding="utf-8")
-    data = json.loads(re.search(r'id="places-data"[^>]*>(.*?)</script>', page, re.S).group(1))
+    data = json.loads((site / "lieux-carte.json").read_text(encoding="utf-8"))
     column = {name: i for i, name in enumerate(data["fields"])}
     atelier = next(p for p in data["places"] if p[column["id"]] == "atelier-a")
     assert data["communes"][atelier[column["commune"]]] == "Paris"

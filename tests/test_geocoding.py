@@ -362,7 +362,7 @@ def test_one_command_geocodes_and_the_rebuilt_site_maps_the_places(fake, places,
     assert f"{places}:4: le-plateau: faible confiance" in done.stderr
     assert (tmp_path / "review.csv").read_text(encoding="utf-8").count("\n") == 1 + 3  # header, 3 reviews
     site = build(tmp_path / "out", places, cache=cache)
-    page = (site / "index.html").read_text(encoding="utf-8")
+    page = (site / "lieux-carte.json").read_text(encoding="utf-8")
     for place_id in ("le-cargo", "liberte", "station-f", "station-f-bis", "sans-adresse"):
         assert f'"{place_id}"' in page
     assert '"le-plateau"' not in page  # low confidence: listed, not mapped
@@ -414,7 +414,7 @@ def test_the_build_calls_no_geocoder_unless_asked(fake, places, tmp_path):
     assert fake.requests == [] and not (tmp_path / "cache.csv").exists()
     site = build(tmp_path / "b", places, cache=tmp_path / "cache.csv", GEOCODER=options, GEOCODE_ON_BUILD=True)
     assert fake.requests != []
-    assert '"le-cargo"' in (site / "index.html").read_text(encoding="utf-8")
+    assert '"le-cargo"' in (site / "lieux-carte.json").read_text(encoding="utf-8")
 
 
 def test_no_test_can_reach_beyond_loopback():

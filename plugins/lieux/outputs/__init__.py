@@ -37,6 +37,7 @@ FILES: tuple[File, ...] = (
     File("help_data", help.HELP_DATA, help.render),
     File("robots", "robots.txt", robots.render),
     File("search_data", find.SEARCH_DATA, find.render),
+    File("map_data", "lieux-carte.json", lambda ctx: _map_data(ctx)),
 )
 
 
@@ -82,6 +83,12 @@ def _map(ctx: Context) -> Any:
     from .mapview import build_map  # Folium is loaded only to render
 
     return build_map(ctx)
+
+
+def _map_data(ctx: Context) -> str:
+    from .mapview import render_data
+
+    return render_data(ctx)
 
 
 def statuses(ctx: Context) -> list[tuple[str, str]]:

@@ -1,7 +1,8 @@
 """The home page's interactive map, built with Folium, and its data.
 
-Folium writes the Leaflet map (tiles, framing); the places go to the page as one
-compact JSON table whose columns are named once, in ``MAP_FIELDS``, and read by name
+Folium writes the Leaflet map (tiles, framing); the places go to a file of their own
+(``lieux-carte.json``, fetched by the page as soon as it starts loading), one compact
+JSON table whose columns are named once, in ``MAP_FIELDS``, and read by name
 in ``theme/static/js/find.js`` and ``places-map.js``. Markers, clusters, popups, the
 legend, the results list and its facets are created client-side: a few gzipped bytes
 per place. Only what the map, the list and the facets need is here (communes and
@@ -37,11 +38,10 @@ MAP_FIELDS = ("lat", "lon", "type", "id", "nom", "commune", "dep", "arr", "servi
 
 @dataclass(frozen=True)
 class MapParts:
-    """What a page template needs to show the map: its container, its script and its data."""
+    """What a page template needs to show the map: its container and its script (the data is a file)."""
 
     html: Markup
     script: Markup
-    data: Markup
 
 
 class PlacesLayer(MacroElement):
@@ -114,6 +114,12 @@ def map_data(ctx: Context) -> dict[str, Any]:
     }
 
 
+def render_data(ctx: Context) -> str:
+    """``lieux-carte.json``: the map's data, fetched by the home page and the embedded map (and kept in
+    the browser's cache for both), so that no page carries tens of thousands of places in its HTML."""
+    return json.dumps(map_data(ctx), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
 def stable_ids(root: Element, prefix: str) -> None:
     """Replace branca's random ids by ids derived from each element's place in the tree."""
 
@@ -175,5 +181,4 @@ def _build_map(ctx: Context) -> MapParts:
     stable_ids(fmap, "places")
     figure = fmap.get_root()
     figure.render()
-    return MapParts(html=Markup(figure.html.render()), script=Markup(figure.script.render()),
-                    data=json_for_script(map_data(ctx)))
+    return MapParts(html=Markup(figure.html.render()), script=Markup(figure.script.render()))

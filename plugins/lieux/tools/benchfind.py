@@ -64,21 +64,14 @@ CLS = """
 """
 
 
-def _without(page: str, key: str) -> tuple[str, str]:
-    """The page with the JSON array ``key`` of its map data emptied, and that array's text."""
-    found = re.search(rf'"{key}":(\[.*?\])(?=,"[a-z]+":|}}</script>)', page, re.S)
-    if not found:
-        return page, ""
-    return page[:found.start(1)] + "[]" + page[found.end(1):], found.group(1)
-
-
 def own_bytes(site: Path) -> tuple[int, int]:
-    """Gzipped bytes of the home page without the places' data (its array of places and the table of
-    their communes), with the site's own scripts and styles; and gzipped bytes of that commune table."""
+    """Gzipped bytes of the home page and of its map data without the places (their array and the table
+    of their communes), with the site's own scripts and styles; and gzipped bytes of that commune table."""
     page = (site / "index.html").read_text(encoding="utf-8")
-    page, _ = _without(page, "places")
-    page, communes = _without(page, "communes")
-    total = len(gzip.compress(page.encode("utf-8"), 9))
+    data = json.loads((site / "lieux-carte.json").read_text(encoding="utf-8"))
+    communes = json.dumps(data.pop("communes"), ensure_ascii=False, separators=(",", ":"))
+    data["places"] = []
+    total = len(gzip.compress(page.encode("utf-8"), 9)) + len(gzip.compress(json.dumps(data).encode("utf-8"), 9))
     for url in re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+\.(?:js|css))"', page):
         if "/vendor/" in url:
             continue
@@ -162,9 +155,7 @@ def bench_find(site_dir: str | Path, runs: int = 5) -> dict[str, Any]:
 
 
 def _mapped(site: Path) -> int:
-    page = (site / "index.html").read_text(encoding="utf-8")
-    data = re.search(r'<script type="application/json" id="places-data"[^>]*>(.*?)</script>', page, re.S).group(1)
-    return len(json.loads(data)["places"])
+    return len(json.loads((site / "lieux-carte.json").read_text(encoding="utf-8"))["places"])
 
 
 def print_table(results: list[dict[str, Any]]) -> None:

@@ -13,7 +13,7 @@ same code measures this release and the previous one:
   files changed;
 - ``validate``: wall seconds of ``invoke validate``;
 - ``largest_html``: the largest HTML page of the site (bytes and path), and the map's data
-  (``places-data`` in ``index.html``), gzipped, per mapped place.
+  (``lieux-carte.json``), gzipped, per mapped place.
 """
 
 from __future__ import annotations
@@ -76,11 +76,12 @@ def largest_html(site: Path) -> tuple[int, str]:
 
 
 def map_bytes(site: Path) -> tuple[float, float]:
-    """Raw and gzipped bytes per mapped place of the map's data embedded in the home page."""
+    """Raw and gzipped bytes per mapped place of the map's data (``lieux-carte.json``, or embedded in the
+    home page by releases before it had a file of its own)."""
     import json
 
-    found = MAP_DATA.search((site / "index.html").read_bytes())
-    data = found.group(1)
+    path = site / "lieux-carte.json"
+    data = path.read_bytes() if path.exists() else MAP_DATA.search((site / "index.html").read_bytes()).group(1)
     count = max(1, len(json.loads(data)["places"]))
     return len(data) / count, len(gzip.compress(data, 9)) / count
 

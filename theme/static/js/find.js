@@ -38,10 +38,9 @@
     return n + (n === 1 ? "er" : "e");
   }
 
-  function Finder(map, dataId) {
-    var script = document.getElementById(dataId);
+  function Finder(map, script, data) {
     this.map = map;
-    this.data = JSON.parse(script.textContent);
+    this.data = data;
     this.base = script.getAttribute("data-base") || "";
     this.searchUrl = script.getAttribute("data-search");
     this.directoryUrl = script.getAttribute("data-directory") || this.base;
@@ -852,11 +851,22 @@
     }, { enableHighAccuracy: false, timeout: 15000, maximumAge: 300000 });
   };
 
+  /* The map's data is a file (lieux-carte.json, preloaded by the page's head): the finder starts
+   * when it arrives; the map and its tiles are drawn meanwhile. */
   window.PlacesFind = {
     start: function (map, dataId) {
-      var finder = new Finder(map, dataId);
-      window.PlacesFind.finder = finder;
-      return finder;
+      var script = document.getElementById(dataId);
+      return fetch(script.getAttribute("data-src"), { credentials: "same-origin" }).then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.json();
+      }).then(function (data) {
+        var finder = new Finder(map, script, data);
+        window.PlacesFind.finder = finder;
+        return finder;
+      }).catch(function () {
+        var count = document.getElementById("finder-count");
+        if (count) count.textContent = "Les lieux n'ont pas pu être chargés.";
+      });
     },
     distanceText: distanceText
   };

@@ -165,17 +165,26 @@
       setText(option, option.textContent.replace(/ \(\d+\)$/, "") + " (" + n + ")");
       option.hidden = !n && option.value !== state.service;
     });
+    communeCounts = c.communes;
+    if (document.activeElement === form.elements.commune || state.commune) fillCommunes();
+    setText(document.getElementById("finder-closed-count"), "(" + c.closed + ")");
+  }
+
+  /* The communes' list, with their counts, is rebuilt only when it is about to be used (a thousand
+   * options at every key would cost more than the search itself). */
+  var communeCounts = null;
+  function fillCommunes() {
     var select = form.elements.commune;
     while (select.options.length > 1) select.removeChild(select.options[1]);
     communes.forEach(function (name) {
-      if (!c.communes[name] && name !== state.commune) return;
+      var n = communeCounts ? communeCounts[name] || 0 : 0;
+      if (!n && name !== state.commune) return;
       var option = document.createElement("option");
       option.value = name;
-      option.textContent = name + " (" + (c.communes[name] || 0) + ")";
+      option.textContent = name + " (" + n + ")";
       select.appendChild(option);
     });
     select.value = state.commune;
-    setText(document.getElementById("finder-closed-count"), "(" + c.closed + ")");
   }
 
   function apply(write) {
@@ -217,6 +226,9 @@
   }
 
   form.elements.q.addEventListener("focus", load);
+  ["focus", "mousedown"].forEach(function (type) {
+    form.elements.commune.addEventListener(type, function () { if (communeCounts) fillCommunes(); });
+  });
   form.addEventListener("input", function (event) {  // one pass over the places takes a few ms: no delay
     if (event.target !== form.elements.q) return;
     fromForm();

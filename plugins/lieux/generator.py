@@ -116,11 +116,10 @@ class PlacesGenerator(Generator):
         self.env.auto_reload = False  # this environment lives for one build: no need to check templates' dates
         renderer = Renderer(self.env, self.context, config.relative_urls)
 
-        def jobs() -> Iterator[Callable[[], list[tuple[str, str]]]]:  # the longest first
-            yield from (partial(data_file, file, ctx) for file in FILES)
-            yield from (page_job(page, renderer, common) for page in pages(ctx))
+        def jobs() -> Iterator[Callable[[], list[tuple[str, str]]]]:
+            return (page_job(page, renderer, common) for page in pages(ctx))
 
-        write_all(jobs, len(self.site.places) + len(FILES), files)
+        write_all(jobs, len(self.site.places), files, first=[partial(data_file, file, ctx) for file in FILES])
         try:
             copy_vendor_assets(config, Path(self.output_path) / self.settings.get("THEME_STATIC_DIR", "theme"))
         except MissingAssets as exc:

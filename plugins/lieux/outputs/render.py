@@ -12,7 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import posixpath
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -120,21 +120,22 @@ SHARES_PER_PROCESS = 4  # jobs are cut in this many runs of neighbours per proce
 _JOB: tuple[Any, ...] = ()  # what forked workers inherit: the jobs and the files
 
 
-def write_all(jobs: Callable[[], Iterable[Job]], count: int, files: Any) -> None:
-    """Run the jobs that ``jobs()`` yields (about ``count``; each gives ``(path, text)`` pairs: a page, a data
-    file…) and write what they give, in as many forked processes as there are CPUs. Each share is a run of neighbouring
-    jobs (pages that share work, like the two map pages, stay together) that its process alone makes, so no
-    list of jobs is ever held. The files do not depend on which process wrote them."""
+def write_all(jobs: Callable[[], Iterable[Job]], count: int, files: Any, first: Sequence[Job] = ()) -> None:
+    """Run the ``first`` jobs, then those that ``jobs()`` yields (about ``count``; each job gives ``(path, text)``
+    pairs: a page, a data file…), and write what they give, in as many forked processes as there are CPUs.
+    Each of the ``first`` jobs (the long ones: data files) is a share of its own, taken first; the others are
+    cut in runs of neighbours (pages that share work, like the two map pages, stay together) that a process
+    alone makes, so no list of them is ever held. The files do not depend on which process wrote them."""
     processes = _processes()
     if processes < 2 or count < PARALLEL_FROM:
-        _run(jobs(), files)
+        _run([*first, *jobs()], files)
         return
     global _JOB
     shares = processes * SHARES_PER_PROCESS
-    _JOB = (jobs, files, shares, -(-count // shares))
+    _JOB = (first, jobs, files, shares, -(-count // shares))
     try:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
-            for produced, indexed in pool.imap_unordered(_run_share, range(shares)):
+            for produced, indexed in pool.imap_unordered(_run_share, range(len(first) + shares)):
                 files.produced |= produced
                 files.indexed |= indexed
     finally:
@@ -154,10 +155,14 @@ def _processes() -> int:
 
 
 def _run_share(share: int) -> tuple[set[str], set[str]]:
-    jobs, files, shares, size = _JOB
+    first, jobs, files, shares, size = _JOB
     mine = type(files)(files.staging, files.published)
-    last = share == shares - 1  # ``count`` is an estimate: the last share takes whatever jobs remain
-    _run(islice(jobs(), share * size, None if last else (share + 1) * size), mine)
+    if share < len(first):
+        _run([first[share]], mine)
+    else:
+        share -= len(first)
+        last = share == shares - 1  # ``count`` is an estimate: the last share takes whatever jobs remain
+        _run(islice(jobs(), share * size, None if last else (share + 1) * size), mine)
     return mine.produced, mine.indexed
 
 

@@ -22,7 +22,7 @@ class File:
 
     name: str
     save_as: str
-    render: Callable[[Context], str | dict[str, str]]
+    render: Callable[[Context], str | bytes | dict[str, str]]
 
 
 FILES: tuple[File, ...] = (
@@ -85,7 +85,7 @@ def _map(ctx: Context) -> Any:
     return build_map(ctx)
 
 
-def _map_data(ctx: Context) -> str:
+def _map_data(ctx: Context) -> bytes:
     from .mapview import render_data
 
     return render_data(ctx)

@@ -35,15 +35,19 @@ def _feature(place: Any, names: tuple[str, ...]) -> dict[str, Any]:
     }
 
 
-def places_geojson(ctx: Context) -> str:
-    """A GeoJSON FeatureCollection of the mapped places (RFC 7946, lon/lat order).
-
-    Each feature is encoded as soon as it is made, so that 200,000 places never live as dictionaries at once."""
+def places_geojson(ctx: Context) -> bytes:
+    """A GeoJSON FeatureCollection of the mapped places (RFC 7946, lon/lat order), encoded feature by feature."""
     names = tuple(ctx.reference.schema.names)
-
-    def dumps(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-    features = ",".join(dumps(_feature(place, names)) for place in sorted(ctx.site.mapped, key=lambda p: p.id))
+    features = (_feature(place, names) for place in sorted(ctx.site.mapped, key=lambda p: p.id))
     head = {"type": "FeatureCollection", "name": "lieux", "metadata": dict(ctx.config.data_source)}
-    return dumps(head)[:-1] + ',"features":[' + features + "]}\n"
+    return _unsorted_rows_json(head, "features", features) + b"\n"
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _unsorted_rows_json(head: dict[str, Any], key: str, rows: Any) -> bytes:
+    """As ``jsontext.rows_json``, with ``head``'s keys in their own order and ``key`` last (GeoJSON's habit)."""
+    start = dumps(head)[:-1].encode() + b"," + dumps(key).encode() + b":["
+    return start + b",".join(dumps(row).encode() for row in rows) + b"]}"

@@ -24,12 +24,13 @@ data, minimal chrome) and the page that explains how to embed it (``integrer/``)
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from typing import Any
 
 from ..core.text import fold
 from ..stages.site import Place, Site
 from .context import Context
+from .jsontext import rows_json
 
 SEARCH_DATA = "lieux-recherche.json"
 EMBED_URL = "carte/integrer/"
@@ -92,22 +93,31 @@ def synonyms(ctx: Context) -> list[list[str]]:
     return [list(pair) for pair in sorted(pairs)]
 
 
-def search_data(ctx: Context) -> dict[str, Any]:
+def search_head(ctx: Context) -> dict[str, Any]:
+    """Everything of the search data but its rows: the columns' names, the synonyms, the arrondissements."""
     site: Site = ctx.site
-    departements = ctx.reference.region.departements
     return {
         "fields": list(SEARCH_FIELDS),
         "synonyms": synonyms(ctx),
         # Folded names of the communes whose places have an arrondissement: « paris 11 » means « Paris 11e ».
         "arrondissements": sorted({fold(p.commune) for p in site.places if p.arrondissement and p.commune}),
-        "places": [[p.id, *place_texts(p, departements), p.description or "", p.nom, situation(p), p.type,
-                    p.departement or "nr", p.commune or "", list(p.services), 1 if p.is_closed else 0]
-                   for p in site.places],
     }
 
 
-def render(ctx: Context) -> str:
-    return json.dumps(search_data(ctx), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+def search_rows(ctx: Context) -> Iterator[list[Any]]:
+    """One row per place, in ``SEARCH_FIELDS`` order."""
+    departements = ctx.reference.region.departements
+    for p in ctx.site.places:
+        yield [p.id, *place_texts(p, departements), p.description or "", p.nom, situation(p), p.type,
+               p.departement or "nr", p.commune or "", list(p.services), 1 if p.is_closed else 0]
+
+
+def search_data(ctx: Context) -> dict[str, Any]:
+    return {**search_head(ctx), "places": list(search_rows(ctx))}
+
+
+def render(ctx: Context) -> bytes:
+    return rows_json(search_head(ctx), "places", search_rows(ctx))
 
 
 def embed_help(ctx: Context) -> dict[str, Any]:

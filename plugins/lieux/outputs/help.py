@@ -6,12 +6,12 @@ covered, weighted ``1 + ln(N / n)``, then distance. Columns are named once, here
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..core.vocabulary import Matcher, match_key
 from ..stages.match import Index, helpers_of
 from .context import Context
+from .jsontext import rows_json
 
 HELP_DATA = "aide/aide.json"
 # The columns of each helper's row, in order; the help page's script reads them by these names.
@@ -28,15 +28,7 @@ def help_data(ctx: Context) -> dict[str, Any]:
     keys: dict[str, list[str]] = {code: [] for code in codes}
     for key, (code, _) in Matcher(vocabulary).keys.items():
         keys[code].append(key)
-    rows = []
-    for helper in helpers:
-        target = helper.target
-        is_place = helper.key.startswith("lieu:")
-        point = helper.points[0] if helper.points else (None, None)
-        rows.append(["lieu" if is_place else "partenaire", helper.name, target.url,
-                     sorted(position[c] for c in helper.codes if c in position),
-                     None if point[0] is None else round(point[0], 5), None if point[1] is None else round(point[1], 5),
-                     target.departement if is_place else "", (target.commune or "") if is_place else ""])
+    rows = (_row(helper, position) for helper in helpers)  # made as they are read
     communes: dict[str, list[float]] = {}
     for p in site.mapped:
         if p.commune:
@@ -52,8 +44,19 @@ def help_data(ctx: Context) -> dict[str, Any]:
     }
 
 
-def render(ctx: Context) -> str:
-    return json.dumps(help_data(ctx), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+def _row(helper: Any, position: dict[str, int]) -> list[Any]:
+    target = helper.target
+    is_place = helper.key.startswith("lieu:")
+    point = helper.points[0] if helper.points else (None, None)
+    return ["lieu" if is_place else "partenaire", helper.name, target.url,
+            sorted(position[c] for c in helper.codes if c in position),
+            None if point[0] is None else round(point[0], 5), None if point[1] is None else round(point[1], 5),
+            target.departement if is_place else "", (target.commune or "") if is_place else ""]
+
+
+def render(ctx: Context) -> bytes:
+    data = help_data(ctx)
+    return rows_json(data, "helpers", data.pop("helpers"))
 
 
 def offers_by_need(ctx: Context) -> list[tuple[Any, list[Any], list[Any]]]:

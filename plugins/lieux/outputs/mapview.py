@@ -29,6 +29,7 @@ from ..core.geo import Bounds
 from ..core.text import sort_key
 from ..stages.site import Place
 from .context import Context
+from .jsontext import rows_json
 
 DATA_ELEMENT_ID = "places-data"
 FRANCE = Bounds(41.3, -5.2, 51.1, 9.6)
@@ -100,7 +101,7 @@ def map_data(ctx: Context) -> dict[str, Any]:
         "deps": {code: i for i, (code, _) in enumerate(departements)},
         "services": {code: i for i, (code, _, _) in enumerate(site.services)},
     }
-    return {
+    return {  # the rows are made as they are read
         "fields": list(MAP_FIELDS),
         "placeUrl": ctx.config.urls.place,
         "types": [{"code": g.code, "label": g.label, "plural": g.plural, "color": g.color, "count": g.mapped_count,
@@ -110,14 +111,16 @@ def map_data(ctx: Context) -> dict[str, Any]:
         "communes": communes,
         "services": [{"code": code, "label": label} for code, label, _ in site.services],
         "unmapped": len(site.unmapped),
-        "places": [_row(place, index) for place in site.mapped],
+        "places": (_row(place, index) for place in site.mapped),
     }
 
 
-def render_data(ctx: Context) -> str:
+def render_data(ctx: Context) -> bytes:
     """``lieux-carte.json``: the map's data, fetched by the home page and the embedded map (and kept in
-    the browser's cache for both), so that no page carries tens of thousands of places in its HTML."""
-    return json.dumps(map_data(ctx), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    the browser's cache for both), so that no page carries tens of thousands of places in its HTML;
+    encoded row by row."""
+    data = map_data(ctx)
+    return rows_json(data, "places", data.pop("places"))
 
 
 def stable_ids(root: Element, prefix: str) -> None:

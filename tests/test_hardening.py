@@ -134,7 +134,7 @@ def test_build_honours_places_and_cache_given_together(schema, tmp_path):
     assert done.returncode == 0, done.stderr
     assert (out / "lieux" / "mon-lieu" / "index.html").exists()
     assert not (out / "lieux" / "le-cargo").exists()
-    assert '"mon-lieu"' in (out / "index.html").read_text(encoding="utf-8")  # located through the given cache
+    assert '"mon-lieu"' in (out / "lieux-carte.json").read_text(encoding="utf-8")  # located through the given cache
 
 
 def test_build_warnings_name_the_file_in_use(schema, tmp_path):

@@ -29,16 +29,20 @@ def test_a_region_code_alone_builds_an_occitanie_site(occitanie):
     assert "Les lieux d'innovation en <span class=\"nowrap\">Occitanie</span>" in page
 
 
-def test_the_occitanie_directory_is_grouped_by_its_thirteen_departements(occitanie):
+def test_the_occitanie_directory_is_grouped_by_its_departements(occitanie):
+    site = run(Config.from_settings({"REGION": "76", "PLACES_CSV": str(OCCITANIE / "places.csv"),
+                                     "PATH": str(ROOT / "content")})).site
+    assert len(site.departements) == 13 and ("48", "Lozère", 0) in site.departements
     page = (occitanie / "lieux" / "index.html").read_text(encoding="utf-8")
-    toc = page[page.index("Par département"):]
-    assert toc.count("<li>") == 13 and "31 Haute-Garonne" in toc and "48 Lozère" in toc
-    assert "<h3>31 · Haute-Garonne</h3>" in page and "<h3>34 · Hérault</h3>" in page
+    assert '<abbr title="Haute-Garonne">31</abbr>' in page and '<abbr title="Hérault">34</abbr>' in page
+    assert "Lozère" not in page  # no place there: no column
+    listed = list((occitanie / "annuaire").glob("*/31/index.html"))
+    assert listed and "— 31 · Haute-Garonne</h1>" in listed[0].read_text(encoding="utf-8")
 
 
 def test_a_place_with_only_an_insee_code_gets_its_departement(occitanie):
-    page = (occitanie / "lieux" / "index.html").read_text(encoding="utf-8")
-    assert "<h3>66 · Pyrénées-Orientales</h3>" in page and "non renseigné" not in page
+    page = (occitanie / "lieux" / "tiers-lieu-perpignan" / "index.html").read_text(encoding="utf-8")
+    assert "66 · Pyrénées-Orientales" in page and "non renseigné" not in page
 
 
 def test_a_postcode_that_does_not_serve_the_commune_is_found_in_the_real_data(schema, region):

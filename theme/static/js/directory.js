@@ -135,33 +135,39 @@
     more.hidden = found.length <= shown;
   }
 
+  /* The facets of T.tally; counts go into Maps (faster than objects for tens of thousands of adds). */
   function facetsFor(c) {
-    var add = function (table, key) { table[key] = (table[key] || 0) + 1; };
+    var types = state.types.length ? state.types : null;
+    var dep = state.dep, commune = state.commune, service = state.service, closed = state.closed;
+    var add = function (table, key) { table.set(key, (table.get(key) || 0) + 1); };
     return [
-      { pass: function (i) { return !state.types.length || state.types.indexOf(rows[i].type) !== -1; },
+      { pass: function (i) { return !types || types.indexOf(rows[i].type) !== -1; },
         count: function (i) { add(c.types, rows[i].type); } },
-      { pass: function (i) { return !state.dep || rows[i].dep === state.dep; },
+      { pass: function (i) { return !dep || rows[i].dep === dep; },
         count: function (i) { add(c.deps, rows[i].dep); } },
-      { pass: function (i) { return !state.commune || rows[i].commune === state.commune; },
+      { pass: function (i) { return !commune || rows[i].commune === commune; },
         count: function (i) { add(c.communes, rows[i].commune); } },
-      { pass: function (i) { return !state.service || rows[i].services.indexOf(state.service) !== -1; },
-        count: function (i) { rows[i].services.forEach(function (s) { add(c.services, s); }); } },
-      { pass: function (i) { return state.closed || !rows[i].closed; },
+      { pass: function (i) { return !service || rows[i].services.indexOf(service) !== -1; },
+        count: function (i) {
+          var list = rows[i].services;
+          for (var k = 0; k < list.length; k++) add(c.services, list[k]);
+        } },
+      { pass: function (i) { return closed || !rows[i].closed; },
         count: function (i) { if (rows[i].closed) c.closed += 1; } }
     ];
   }
 
   function counts(c) {
     Array.prototype.forEach.call(form.querySelectorAll("input[name=type]"), function (box) {
-      setText(box.parentNode.querySelector(".count"), "(" + (c.types[box.value] || 0) + ")");
+      setText(box.parentNode.querySelector(".count"), "(" + (c.types.get(box.value) || 0) + ")");
     });
     Array.prototype.forEach.call(form.elements.dep.options, function (option) {
       if (!option.value) return;
-      setText(option, option.textContent.replace(/ \(\d+\)$/, "") + " (" + (c.deps[option.value] || 0) + ")");
+      setText(option, option.textContent.replace(/ \(\d+\)$/, "") + " (" + (c.deps.get(option.value) || 0) + ")");
     });
     Array.prototype.forEach.call(form.elements.service.options, function (option) {
       if (!option.value) return;
-      var n = c.services[option.value] || 0;
+      var n = c.services.get(option.value) || 0;
       setText(option, option.textContent.replace(/ \(\d+\)$/, "") + " (" + n + ")");
       option.hidden = !n && option.value !== state.service;
     });
@@ -177,7 +183,7 @@
     var select = form.elements.commune;
     while (select.options.length > 1) select.removeChild(select.options[1]);
     communes.forEach(function (name) {
-      var n = communeCounts ? communeCounts[name] || 0 : 0;
+      var n = communeCounts ? communeCounts.get(name) || 0 : 0;
       if (!n && name !== state.commune) return;
       var option = document.createElement("option");
       option.value = name;
@@ -204,12 +210,15 @@
     }
     var units = state.q.trim() ? searcher.compile(state.q) : [];
     var match = units.length ? function (i) { return T.matches(texts[i], units); } : null;
-    var c = { types: {}, deps: {}, communes: {}, services: {}, closed: 0 };
+    var c = { types: new Map(), deps: new Map(), communes: new Map(), services: new Map(), closed: 0 };
     found = T.tally(rows.length, match, facetsFor(c));
-    if (units.length) {
-      var score = {};
-      found.forEach(function (i) { score[i] = T.score(heads[i], units); });
-      found.sort(function (a, b) { return score[b] - score[a] || a - b; });
+    if (units.length) {  // what names and situates a place ranks first; buckets keep the data's order
+      var buckets = [];
+      found.forEach(function (i) {
+        var s = units.length - T.score(heads[i], units);
+        (buckets[s] = buckets[s] || []).push(i);
+      });
+      found = [].concat.apply([], buckets.filter(Boolean));
     }
     counts(c);
     var text = found.length ? T.places(found.length) : "Aucun lieu";

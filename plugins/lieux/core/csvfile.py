@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from pathlib import Path
 
 UTF8_BOM = b"\xef\xbb\xbf"
 NEEDS_QUOTES = frozenset(',"\r\n')
+QUOTE_OR_BREAK = re.compile('["\r\n]')
 
 
 @dataclass(frozen=True)
@@ -116,9 +118,17 @@ def _cell(value: str) -> str:
     return value
 
 
+def _row(cells: Iterable[str]) -> str:
+    cells = list(cells)
+    joined = ",".join(cells)
+    if joined.count(",") == len(cells) - 1 and not QUOTE_OR_BREAK.search(joined):
+        return joined  # no cell holds a comma, a quote or a line break: none needs quotes
+    return ",".join(_cell(v) for v in cells)
+
+
 def csv_rows(rows: Iterable[Iterable[str]]) -> str:
     """Rows in the canonical form, each ended by LF."""
-    return "".join(",".join(_cell(v) for v in row) + "\n" for row in rows)
+    return "".join(_row(row) + "\n" for row in rows)
 
 
 def csv_text(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:

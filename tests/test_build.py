@@ -191,6 +191,9 @@ def test_csv_text_is_kept_as_data_in_the_map_json(hostile_site):
 
 def test_csv_text_is_escaped_in_the_directory(hostile_site):
     assert HOSTILE not in read(hostile_site, "lieux/index.html")
+    (listing,) = hostile_site.glob("annuaire/*/*/index.html")
+    page = listing.read_text(encoding="utf-8")
+    assert HOSTILE not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "</script><b>" not in page
 
 
 def run_invoke(*args, cwd=ROOT):

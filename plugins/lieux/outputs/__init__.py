@@ -63,7 +63,8 @@ def pages(ctx: Context) -> Iterator[Page]:
     size = ctx.config.directory_page_size
     yield Page("lieux", urls.directory_save_as, urls.directory, "lieux",
                lambda: {"table": directory.index_table(site, urls, size)})
-    yield from (Page("lieux-liste", p.save_as, p.url, "lieux", lambda p=p: {"list_page": p})
+    yield from (Page("lieux-liste", p.save_as, p.url, "lieux",
+                     lambda p=p: {"list_page": p, "list_services": directory.page_services(p, site)})
                 for p in directory.list_pages(site, urls, size))
     yield from (Page("lieu", p.save_as, p.url, "lieu", lambda p=p: {"place": p, **_place(p, ctx)}) for p in site.places)
     yield Page("partenaires", urls.partners_save_as, urls.partners, "partenaires")

@@ -10,10 +10,12 @@ index → list → place. A place page's breadcrumb leads to the list page that 
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.config import Urls
+from ..core.text import fold
 from ..stages.site import Place, Site, TypeGroup
 
 NO_DEPARTEMENT = "nr"  # the list of places whose département is not known
@@ -45,6 +47,21 @@ class ListPage:
     def first_rank(self) -> int:
         return sum(len(p.places) for p in self.siblings[:self.number - 1]) + 1
 
+    @property
+    def last_rank(self) -> int:
+        return self.first_rank + len(self.places) - 1
+
+    @property
+    def map_query(self) -> str:
+        """The same places on the map (closed ones included, as the list shows them): ``type=…&dep=…&fermes=1``."""
+        return f"type={self.group.code}&dep={self.dep_code}&fermes=1"
+
+    @property
+    def communes(self) -> list[tuple[str, int]]:
+        """The communes of this page's places, with how many each, in alphabetical order (for its filter)."""
+        counts = Counter(p.commune for p in self.places if p.commune)
+        return sorted(counts.items(), key=lambda item: (fold(item[0]), item[0]))
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -52,6 +69,12 @@ class Cell:
 
     count: int
     url: str
+
+
+def page_services(page: ListPage, site: Site) -> list[tuple[str, str, int]]:
+    """The services offered on a list page: ``(code, label, how many of its places)``, in the schema's order."""
+    counts = Counter(s for p in page.places for s in p.services)
+    return [(code, label, counts[code]) for code, label, _ in site.services if counts[code]]
 
 
 def _page_part(number: int) -> str:

@@ -78,7 +78,7 @@ def test_pages_load_no_script_or_style_from_another_host(site):
         for url in re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', text):
             assert not re.match(r"(https?:)?//", url), (page, url)
     assert (site / "theme/vendor/leaflet/leaflet.js").exists()
-    assert (site / "theme/vendor/leaflet.markercluster/leaflet.markercluster.js").exists()
+    assert (site / "theme/vendor/supercluster/supercluster.min.js").exists()
 
 
 def test_a_place_page_shows_its_facts_links_and_correction_link(site):

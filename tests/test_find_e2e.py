@@ -382,6 +382,38 @@ def test_clusters_say_how_many_places_they_hold_and_markers_are_big_enough(real_
     assert boxes and all(round(b["width"]) >= 24 and round(b["height"]) >= 24 for b in boxes)
 
 
+def test_places_at_one_address_stand_apart_at_street_level(real_site, visit, places):  # noqa: F811
+    spots = {}
+    for place, point in places["mapped"].items():
+        spots.setdefault(tuple(point), []).append(place)
+    (lat, lon), together = max(spots.items(), key=lambda item: len(item[1]))
+    assert len(together) >= 2
+    page = visit(f"{real_site}/?vue=17/{lat}/{lon}").page
+    page.wait_for_selector(".folium-map[data-loaded]")
+    map_at_rest(page)
+    markers = page.eval_on_selector_all(
+        ".leaflet-marker-pane .place-marker",
+        "els => els.map(e => { const b = e.getBoundingClientRect();"
+        " return [e.title, b.x + b.width / 2, b.y + b.height / 2]; })")
+    names = [places["rows"][place]["nom"] + "," for place in together]
+    centres = [(x, y) for title, x, y in markers if any(title.startswith(name) for name in names)]
+    assert len(centres) == len(together)
+    assert all(math.dist(a, b) >= 24 for k, a in enumerate(centres) for b in centres[k + 1:])
+
+
+def test_enter_on_a_cluster_zooms_in_and_keeps_the_focus_on_the_map(real_site, visit):  # noqa: F811
+    page = visit(real_site + "/").page
+    settled(page)
+    map_at_rest(page)
+    zoom = page.evaluate("PlacesFind.finder.map.getZoom()")
+    page.focus(".leaflet-marker-pane .marker-cluster")
+    page.keyboard.press("Enter")
+    map_at_rest(page)
+    assert page.evaluate("PlacesFind.finder.map.getZoom()") > zoom
+    assert page.evaluate("!!document.activeElement.closest('.leaflet-marker-pane')")
+    assert shown_places(page) >= 1
+
+
 def test_leaflet_speaks_french_and_metric(real_site, visit):  # noqa: F811
     v = visit(real_site + "/")
     page = v.page

@@ -105,10 +105,7 @@ DEFAULTS: dict[str, Any] = {
     "NODE_MODULES": "node_modules",
     "VENDOR_ASSETS": {
         "vendor/leaflet": ("leaflet/dist", ["leaflet.js", "leaflet.css", "images/*.png"]),
-        "vendor/leaflet.markercluster": (
-            "leaflet.markercluster/dist",
-            ["leaflet.markercluster.js", "MarkerCluster.css", "MarkerCluster.Default.css"],
-        ),
+        "vendor/supercluster": ("supercluster/dist", ["supercluster.min.js"]),
         "vendor/leaflet-gesture-handling": (
             "leaflet-gesture-handling/dist", ["leaflet-gesture-handling.min.js", "leaflet-gesture-handling.min.css"],
         ),

@@ -165,7 +165,7 @@ def _build_map(ctx: Context) -> MapParts:
         zoom_start=9,
         tiles=None,
         # folium 0.20 applies min_zoom/max_zoom to its default tiles only: set Leaflet's
-        # options directly (markercluster needs the map's maxZoom).
+        # options directly (the clusters need the map's zoom range).
         minZoom=tiles.min_zoom,
         maxZoom=tiles.max_zoom,
         # Zoom buttons and a metric-only scale are added by places-map.js, with French titles.
@@ -174,7 +174,7 @@ def _build_map(ctx: Context) -> MapParts:
         width="100%",
         height="100%",
     )
-    # Leaflet and markercluster are served from the site by the theme, never a CDN.
+    # Leaflet and supercluster are served from the site by the theme, never a CDN.
     fmap.default_js = []
     fmap.default_css = []
     folium.TileLayer(tiles=tiles.url, attr=tiles.attribution, name=tiles.name, max_zoom=tiles.max_zoom,

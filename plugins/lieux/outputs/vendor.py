@@ -1,4 +1,4 @@
-"""The npm assets (Leaflet, markercluster…) copied under the theme's static folder."""
+"""The npm assets (Leaflet, supercluster…) copied under the theme's static folder."""
 
 from __future__ import annotations
 

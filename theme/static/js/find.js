@@ -324,7 +324,7 @@
     }
     if (s.lieu) {
       var i = this.byId[s.lieu];
-      if (this.layer.markerOf(i)) {
+      if (this.layer.has(i)) {
         this.layer.open(i, { centre: !s.view });
       } else if (first) {
         s.lieu = "";

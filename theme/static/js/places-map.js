@@ -1,18 +1,18 @@
-/* The places on the home page's map and on the embedded map: clustered markers, one shared
- * popup, the legend, and Leaflet's controls in French (window.PlacesMap).
+/* The places on the home page's map and on the embedded map: clusters (supercluster) and markers,
+ * one shared popup, the legend, and Leaflet's controls in French (window.PlacesMap).
  *
  * find.js decides which places are shown (show), which is highlighted (highlight) and which is
- * opened (open); this file draws them. Two marker groups: every place (built once, kept to come
- * back to « all » at once) and the current selection (rebuilt by difference). Every marker and
- * cluster is a keyboard button with a text name (« Le Jack, fablab, Montreuil », « Groupe de
- * 12 lieux »); Enter opens a marker's popup with the focus inside, Escape closes it and gives
- * the focus back. Every text is inserted with textContent, never as HTML. */
+ * opened (open); this file draws them. Every marker and cluster is a keyboard button with a text
+ * name (« Le Jack, fablab, Montreuil », « Groupe de 12 lieux »); Enter on a cluster zooms in,
+ * Enter on a marker opens its popup with the focus inside, Escape closes it and gives the focus
+ * back. Every text is inserted with textContent, never as HTML. */
 (function () {
   "use strict";
 
   var COLOR = /^#[0-9a-fA-F]{6}$/;
   var PLACE_ZOOM = 16;   // a single place, or a place opened from the list
-  var NO_CLUSTER_ZOOM = 16;
+  var NO_CLUSTER_ZOOM = 16; // street level and closer: every place apart (places at one address in a fan)
+  var CLUSTER_RADIUS = 50;  // pixels
   var FIT_MAX_ZOOM = 15; // framing a selection never zooms in further
   var USEFUL_ZOOM = 9;   // below this, the first framing keeps the central 95 % of the places
   var GESTURES = {
@@ -50,18 +50,20 @@
     }
   });
 
-  function placeIcon(color) {
+  /* offset: [dx, dy] in pixels from the place, for a place set apart from others at its address. */
+  function placeIcon(color, offset) {
+    var dx = offset ? offset[0] : 0;
+    var dy = offset ? offset[1] : 0;
     return L.divIcon({
       className: "place-marker",
       html: '<span style="background:' + safeColor(color) + '"></span>',
       iconSize: [24, 24],
-      iconAnchor: [12, 12],
+      iconAnchor: [12 - dx, 12 - dy],
       popupAnchor: [0, -12]
     });
   }
 
-  function clusterIcon(cluster) {
-    var count = cluster.getChildCount();
+  function clusterIcon(count) {
     var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
     var label = "Groupe de " + count + " lieux";
     return new NamedIcon({
@@ -99,10 +101,9 @@
   /* The map layer of a finder. data: the page's map data; F: field name → column;
    * options.describe(i) → the popup's content for place i; communeLabel(i); onOpen(i), onClose(i).
    *
-   * Two marker groups, because re-clustering is what costs (some 20 µs a place): the working
-   * group, which starts with every place and then follows the selection by difference (taking
-   * places away costs less than half of adding them), or from scratch when that is cheaper; and,
-   * built when the page is idle on a hidden map, a group of every place that is never changed, so
+   * The places shown are indexed by supercluster (a k-d tree per zoom level, built in one pass:
+   * some 2 µs a place), and only what the view holds is drawn, again at every move: a few dozen
+   * markers and clusters, whatever the number of places. The index of every place is kept, so
    * that coming back to « all » (an emptied query, a facet unticked) costs nothing. */
   function Layer(map, data, F, options) {
     this.map = map;
@@ -112,204 +113,257 @@
     this.places = data.places;
     this.n = data.places.length;
     this.icons = data.types.map(function (type) { return placeIcon(type.color); });
-    this.work = null;                        // the working group
-    this.workMarkers = new Array(this.n);
-    this.workShown = new Uint8Array(this.n);
-    this.workCount = 0;
-    this.full = null;                        // every place, unchanged, once built
-    this.fullMarkers = null;
+    this.points = null;                      // supercluster's input, one per place, made once
+    this.full = null;                        // the index of every place, once built
     this.fullReady = false;
-    this.current = null;                     // the group on the map
+    this.index = null;                       // the index of the places shown
+    this.shown = new Uint8Array(this.n);     // 1 for a place shown
+    this.shownCount = 0;
+    this.drawn = {};                         // what is on the map: "c<cluster id>" or "p<place>" → marker
+    this.leaves = {};                        // cluster id → the places it holds, once asked (see visibleOf)
+    this.layer = L.layerGroup().addTo(map);
+    this.loading = false;                    // kept for the pages' tests: the index is built at once
     this.opened = -1;
     this.opener = null;    // the element that had the focus when a popup was opened from the keyboard
     this.origin = null;
-    this.pending = [];     // callbacks waiting for the markers to be loaded
-    this.loading = false;
     this.popup = L.popup({ maxWidth: 300, offset: [0, -4], autoPanPadding: [24, 24] });
     this.popup.on("remove", this.closed, this);
+    map.on("moveend", this.draw, this);
     frenchControls(map);
   }
 
-  /* A marker cluster group; onLoaded runs when a (chunked) addition is complete. */
-  Layer.prototype.group = function (onLoaded, chunkInterval) {
-    var self = this;
-    var group = L.markerClusterGroup({
-      chunkedLoading: true,
-      chunkInterval: chunkInterval || 200,
-      chunkProgress: function (done, total) { if (done === total) onLoaded(total); },
-      showCoverageOnHover: false,
-      maxClusterRadius: 50,
-      // Street level and closer: every place apart (places at one address still open like a fan
-      // at the zoom below). Clustering fewer zoom levels makes each update much faster.
-      disableClusteringAtZoom: NO_CLUSTER_ZOOM,
-      iconCreateFunction: clusterIcon
-    });
-    group.on("click", function (event) { self.open(event.layer.options.place, { marker: event.layer }); });
-    group.on("keypress", function (event) {
-      if (event.originalEvent && event.originalEvent.keyCode === 13) {
-        self.open(event.layer.options.place, { marker: event.layer, focus: true, opener: event.layer._icon });
+  /* A supercluster index over the places of list (every place when null). Its radius is in the
+   * map's pixels (tiles of 256), and street level and closer shows every place apart. */
+  Layer.prototype.build = function (list) {
+    var places = this.places;
+    var F = this.F;
+    if (!this.points) {
+      this.points = new Array(this.n);
+      for (var i = 0; i < this.n; i++) {
+        var p = places[i];
+        this.points[i] = { type: "Feature", properties: { i: i }, geometry: { type: "Point", coordinates: [p[F.lon], p[F.lat]] } };
       }
+    }
+    var points = this.points;
+    var index = new window.Supercluster({
+      radius: CLUSTER_RADIUS, extent: 256, minZoom: this.map.getMinZoom() || 0, maxZoom: NO_CLUSTER_ZOOM - 1
     });
-    return group;
+    return index.load(list ? list.map(function (k) { return points[k]; }) : points);
   };
 
-  Layer.prototype.loaded = function () {
+  Layer.prototype.loaded = function (count) {
     var container = this.map.getContainer();
-    var self = this;
-    return function () {
-      container.setAttribute("data-loaded", container.getAttribute("data-shown"));
-      self.loading = false;
-      document.dispatchEvent(new CustomEvent("lieux:map-updated"));
-      self.flush();
-    };
+    container.setAttribute("data-loaded", String(count));
+    document.dispatchEvent(new CustomEvent("lieux:map-updated"));
   };
 
-  Layer.prototype.marker = function (i) {
+  /* Run fn once the places shown are on the map (always the case: the index is built at once). */
+  Layer.prototype.whenLoaded = function (fn) {
+    fn();
+  };
+
+  /* Show the places of list (indexes), or every place when list is null. */
+  Layer.prototype.show = function (list) {
+    var count = list ? list.length : this.n;
+    this.map.getContainer().setAttribute("data-shown", String(count));
+    if (this.index && this.same(list)) {
+      this.loaded(count);
+      return;
+    }
+    if (this.opened !== -1 && list && list.indexOf(this.opened) === -1) this.map.closePopup(this.popup);
+    if (list) {
+      this.shown.fill(0);
+      for (var k = 0; k < list.length; k++) this.shown[list[k]] = 1;
+      this.index = this.build(list);
+    } else {
+      this.shown.fill(1);
+      this.prepareFull();
+      this.index = this.full;
+    }
+    this.shownCount = count;
+    this.clear();
+    this.draw();
+    this.loaded(count);
+  };
+
+  /* Whether list (null: every place) holds the places already shown. */
+  Layer.prototype.same = function (list) {
+    if (!list) return this.index === this.full;
+    if (this.index === this.full || list.length !== this.shownCount) return false;
+    for (var k = 0; k < list.length; k++) if (!this.shown[list[k]]) return false;
+    return true;
+  };
+
+  /* The index of every place, built when the page is idle if nothing asked for it before. */
+  Layer.prototype.prepareFull = function () {
+    if (this.full) return;
+    this.full = this.build(null);
+    this.fullReady = true;
+  };
+
+  /* Whether place i is among the places shown. */
+  Layer.prototype.has = function (i) {
+    return i !== undefined && this.index !== null && this.shown[i] === 1;
+  };
+
+  Layer.prototype.clear = function () {
+    this.layer.clearLayers();
+    this.drawn = {};
+    this.leaves = {};
+    this.highlighted = null;
+  };
+
+  /* Draw what the view holds (with a margin): clusters, and places apart; the rest leaves the map. */
+  Layer.prototype.draw = function () {
+    if (!this.index) return;
+    var zoom = Math.round(this.map.getZoom());
+    var box = this.map.getBounds().pad(0.25);
+    var features = this.index.getClusters([box.getWest(), box.getSouth(), box.getEast(), box.getNorth()], zoom);
+    var fans = zoom >= NO_CLUSTER_ZOOM ? this.fans(features) : {};
+    var next = {};
+    for (var k = 0; k < features.length; k++) {
+      var f = features[k];
+      var cluster = f.properties.cluster;
+      var key = cluster ? "c" + f.properties.cluster_id : "p" + f.properties.i + (fans[f.properties.i] || "");
+      var marker = this.drawn[key];
+      if (!marker) {
+        marker = cluster ? this.clusterMarker(f) : this.marker(f.properties.i, fans[f.properties.i]);
+        this.layer.addLayer(marker);
+      }
+      next[key] = marker;
+    }
+    for (key in this.drawn) if (!next[key]) this.layer.removeLayer(this.drawn[key]);
+    this.drawn = next;
+  };
+
+  /* Places at one address, at street level: set apart on a small circle around it, each
+   * reachable; place → "/dx/dy" (its offset in pixels). */
+  Layer.prototype.fans = function (features) {
+    var at = {};
+    var fans = {};
+    features.forEach(function (f) {
+      if (f.properties.cluster) return;
+      var key = f.geometry.coordinates.join(",");
+      (at[key] = at[key] || []).push(f.properties.i);
+    });
+    Object.keys(at).forEach(function (key) {
+      var list = at[key];
+      if (list.length < 2) return;
+      list.sort(function (a, b) { return a - b; });
+      var radius = Math.max(20, list.length * 28 / (2 * Math.PI));
+      list.forEach(function (i, k) {
+        var angle = 2 * Math.PI * k / list.length - Math.PI / 2;
+        fans[i] = "/" + Math.round(radius * Math.cos(angle)) + "/" + Math.round(radius * Math.sin(angle));
+      });
+    });
+    return fans;
+  };
+
+  Layer.prototype.marker = function (i, fan) {
     var p = this.places[i];
     var F = this.F;
     var type = this.data.types[p[F.type]];
     var commune = this.options.communeLabel(i);
-    return L.marker([p[F.lat], p[F.lon]], {
-      icon: this.icons[p[F.type]],
+    var icon = this.icons[p[F.type]];
+    var offset = fan ? fan.split("/").slice(1).map(Number) : null;
+    if (offset) icon = placeIcon(type.color, offset);
+    var marker = L.marker([p[F.lat], p[F.lon]], {
+      icon: icon,
       title: p[F.nom] + ", " + type.label.toLowerCase() + (commune ? ", " + commune : ""),
       place: i,
+      offset: offset,
       autoPanOnFocus: false
     });
-  };
-
-  Layer.prototype.workMarker = function (i) {
-    return this.workMarkers[i] || (this.workMarkers[i] = this.marker(i));
-  };
-
-  /* Run fn once the markers of the shown group are all in it (at once unless still chunk-loading). */
-  Layer.prototype.whenLoaded = function (fn) {
-    if (this.loading) this.pending.push(fn);
-    else fn();
-  };
-
-  Layer.prototype.flush = function () {
-    while (this.pending.length && !this.loading) this.pending.shift()();
-  };
-
-  Layer.prototype.swap = function (group) {
-    if (this.current === group) return;
-    if (this.current) this.map.removeLayer(this.current);
-    this.current = group;
-    this.map.addLayer(group);
-  };
-
-  /* Show the places of list (indexes), or every place when list is null. A group still being
-   * filled (chunked loading of many markers) cannot leave the map: the last request waits for it. */
-  Layer.prototype.show = function (list) {
     var self = this;
-    if (!this.loading) {
-      this.showNow(list);
-      return;
-    }
-    var waiting = this.queued !== undefined;
-    this.queued = list;
-    if (!waiting) {
-      this.pending.push(function () {
-        var last = self.queued;
-        self.queued = undefined;
-        self.showNow(last);
-      });
-    }
-  };
-
-  Layer.prototype.showNow = function (list) {
-    var container = this.map.getContainer();
-    container.setAttribute("data-shown", String(list ? list.length : this.n));
-    if (this.opened !== -1 && list && list.indexOf(this.opened) === -1) this.map.closePopup(this.popup);
-    if (!list && this.current === this.work && this.workCount === this.n) {
-      container.setAttribute("data-loaded", String(this.n));
-      return;
-    }
-    if (!list && this.fullReady) {
-      if (this.hidden) {  // its first showing: from the hidden map to this one
-        this.hidden.removeLayer(this.full);
-        this.hidden.remove();
-        this.hidden.getContainer().parentNode.removeChild(this.hidden.getContainer());
-        this.hidden = null;
+    marker.on("click", function () { self.open(i, { marker: marker }); });
+    marker.on("keypress", function (event) {
+      if (event.originalEvent && event.originalEvent.keyCode === 13) {
+        self.open(i, { marker: marker, focus: true, opener: marker._icon });
       }
-      this.swap(this.full);
-      container.setAttribute("data-loaded", String(this.n));
-      return;
-    }
-    if (!list) {
-      list = new Array(this.n);
-      for (var i = 0; i < this.n; i++) list[i] = i;
-    }
-    this.follow(list);
+    });
+    return marker;
   };
 
-  /* The working group shows list: by difference, or from scratch when that costs less. */
-  Layer.prototype.follow = function (list) {
-    var wanted = new Uint8Array(this.n);
-    var shown = this.workShown;
-    var add = [];
-    var remove = [];
-    var k, i;
-    for (k = 0; k < list.length; k++) wanted[list[k]] = 1;
-    if (!this.work) this.work = this.group(this.loaded(), 50);  // short chunks: the first clusters come sooner
-    for (k = 0; k < list.length; k++) if (!shown[list[k]]) add.push(list[k]);
-    var removing = this.workCount - (list.length - add.length);
-    // Costs in « additions »: taking a place away ~0.45, emptying the group ~0.1 a place.
-    var scratch = removing * 0.45 + add.length > list.length + this.workCount * 0.1;
-    if (scratch) {
-      this.work.clearLayers();
-      shown.fill(0);
-      add = list;
-    } else if (removing) {
-      for (i = 0; i < this.n; i++) if (shown[i] && !wanted[i]) remove.push(i);
-    }
-    var markers = this.workMarkers;
+  /* A cluster: a button that zooms in until its places come apart (Enter too, and the focus then
+   * goes to what is drawn nearest to where it was). */
+  Layer.prototype.clusterMarker = function (feature) {
+    var id = feature.properties.cluster_id;
+    var count = feature.properties.point_count;
+    var c = feature.geometry.coordinates;
+    var marker = L.marker([c[1], c[0]], { icon: clusterIcon(count), cluster: id, autoPanOnFocus: false });
     var self = this;
-    var container = this.map.getContainer();
-    this.swap(this.work);
-    this.workCount = list.length;
-    for (k = 0; k < remove.length; k++) shown[remove[k]] = 0;
-    for (k = 0; k < add.length; k++) shown[add[k]] = 1;
-    if (!remove.length && !add.length) {
-      container.setAttribute("data-loaded", String(list.length));
-      return;
-    }
-    if (remove.length) this.work.removeLayers(remove.map(function (j) { return markers[j]; }));
-    if (!add.length) {
-      container.setAttribute("data-loaded", String(list.length));
-      document.dispatchEvent(new CustomEvent("lieux:map-updated"));
-      return;
-    }
-    // Additions are chunked by the group itself (clusters appear as they come); requests wait meanwhile.
-    this.loading = true;
-    container.removeAttribute("data-loaded");
-    this.work.addLayers(add.map(function (j) { return self.workMarker(j); }));
+    var expand = function (focus) {
+      var zoom = Math.min(self.index.getClusterExpansionZoom(id), NO_CLUSTER_ZOOM);
+      var centre = marker.getLatLng();
+      self.map.setView(centre, Math.max(zoom, self.map.getZoom() + 1), { animate: false });
+      if (focus) self.focusNear(centre);
+    };
+    marker.on("click", function () { expand(false); });
+    marker.on("keypress", function (event) {
+      if (event.originalEvent && event.originalEvent.keyCode === 13) expand(true);
+    });
+    return marker;
   };
 
-  /* When the page is idle: every place clustered once on a hidden map, kept to come back to. */
-  Layer.prototype.prepareFull = function () {
-    if (this.full || !this.n) return;
-    var box = document.createElement("div");
-    box.setAttribute("aria-hidden", "true");
-    box.style.cssText = "position:absolute;left:-10000px;top:0;width:0;height:0;overflow:hidden;visibility:hidden";
-    document.body.appendChild(box);
-    var main = this.map;
-    this.hidden = L.map(box, {
-      minZoom: main.getMinZoom(), maxZoom: main.getMaxZoom(), zoomControl: false, attributionControl: false,
-      keyboard: false, zoomAnimation: false, fadeAnimation: false, markerZoomAnimation: false
-    }).setView(main.getCenter(), main.getZoom());
-    var self = this;
-    this.full = this.group(function () { self.fullReady = true; }, 40);
-    this.fullMarkers = new Array(this.n);
-    for (var i = 0; i < this.n; i++) this.fullMarkers[i] = this.marker(i);
-    this.hidden.addLayer(this.full);
-    this.full.addLayers(this.fullMarkers);
+  /* Focus the marker or cluster drawn nearest to latlng. */
+  Layer.prototype.focusNear = function (latlng) {
+    var map = this.map;
+    var best = null;
+    var distance = Infinity;
+    for (var key in this.drawn) {
+      var marker = this.drawn[key];
+      var d = map.latLngToLayerPoint(marker.getLatLng()).distanceTo(map.latLngToLayerPoint(latlng));
+      if (marker._icon && d < distance) {
+        best = marker;
+        distance = d;
+      }
+    }
+    if (best) best._icon.focus();
   };
 
-  /* The marker of place i in the group on the map, if it is there. */
-  Layer.prototype.markerOf = function (i) {
-    if (this.current && this.current === this.full) return this.fullMarkers[i];
-    return this.workShown[i] ? this.workMarkers[i] : null;
+  /* The marker on the map that stands for place i: its own, or the cluster that holds it. */
+  Layer.prototype.visibleOf = function (i) {
+    if (!this.has(i)) return null;
+    var own = this.drawn["p" + i];
+    if (own) return own;
+    var map = this.map;
+    var p = this.places[i];
+    var at = map.latLngToLayerPoint([p[this.F.lat], p[this.F.lon]]);
+    var clusters = [];
+    for (var key in this.drawn) {
+      if (key.charAt(0) === "c") clusters.push(this.drawn[key]);
+      else if (key.split("/")[0] === "p" + i) return this.drawn[key];
+    }
+    clusters.sort(function (a, b) {
+      return map.latLngToLayerPoint(a.getLatLng()).distanceTo(at) - map.latLngToLayerPoint(b.getLatLng()).distanceTo(at);
+    });
+    for (var k = 0; k < clusters.length; k++) {
+      if (this.holds(clusters[k].options.cluster, i)) return clusters[k];
+    }
+    return null;
+  };
+
+  /* Whether cluster id holds place i (its places, asked once per cluster). */
+  Layer.prototype.holds = function (id, i) {
+    var set = this.leaves[id];
+    if (!set) {
+      set = this.leaves[id] = {};
+      this.index.getLeaves(id, Infinity).forEach(function (f) { set[f.properties.i] = true; });
+    }
+    return set[i] === true;
+  };
+
+  /* The smallest zoom, from the current one, at which place i stands apart. */
+  Layer.prototype.apartZoom = function (i) {
+    var p = this.places[i];
+    var lat = p[this.F.lat];
+    var lon = p[this.F.lon];
+    var box = [lon - 1e-5, lat - 1e-5, lon + 1e-5, lat + 1e-5];
+    for (var zoom = Math.round(this.map.getZoom()); zoom < NO_CLUSTER_ZOOM; zoom++) {
+      var apart = this.index.getClusters(box, zoom).some(function (f) { return !f.properties.cluster && f.properties.i === i; });
+      if (apart) return zoom;
+    }
+    return Math.max(NO_CLUSTER_ZOOM, Math.round(this.map.getZoom()));
   };
 
   Layer.prototype.bounds = function (list) {
@@ -351,10 +405,7 @@
 
   /* Mark place i (its marker, or the cluster holding it) while its entry of the list is hovered or focused. */
   Layer.prototype.highlight = function (i, on) {
-    var marker = this.markerOf(i);
-    var group = this.current;
-    if (!marker || !group || !marker.__parent) return;
-    var visible = group.getVisibleParent(marker);
+    var visible = this.visibleOf(i);
     var target = visible && visible._icon;
     if (this.highlighted && this.highlighted !== target) L.DomUtil.removeClass(this.highlighted, "is-highlighted");
     this.highlighted = on ? target : null;
@@ -362,32 +413,40 @@
   };
 
   /* Open the popup of place i. options: marker (the clicked one), focus (move the focus into
-   * the popup), opener (where Escape brings the focus back), centre (centre the map on it). */
+   * the popup), opener (where Escape brings the focus back), centre (centre the map on it).
+   * Without a marker, the map first zooms in until the place stands apart, and brings it into view. */
   Layer.prototype.open = function (i, options) {
-    var self = this;
     options = options || {};
-    this.whenLoaded(function () {
-      var marker = options.marker || self.markerOf(i);
+    if (!this.has(i)) return;
+    var map = this.map;
+    var marker = options.marker;
+    if (!marker) {
+      var p = this.places[i];
+      var latlng = L.latLng(p[this.F.lat], p[this.F.lon]);
+      var zoom = this.apartZoom(i);
+      if (zoom !== Math.round(map.getZoom())) map.setView(options.centre ? latlng : map.getCenter(), zoom, { animate: false });
+      if (options.centre || !map.getBounds().contains(latlng)) map.panTo(latlng, { animate: false });
+      this.draw();
+      marker = this.visibleOf(i);
       if (!marker) return;
-      var show = function () {
-        if (options.centre) self.map.panTo(marker.getLatLng(), { animate: false });
-        self.opened = i;
-        self.opener = options.focus ? (options.opener || null) : null;
-        self.popup.setLatLng(marker.getLatLng()).setContent(self.options.describe(i)).openOn(self.map);
-        var box = self.popup.getElement();
-        if (box && !box.hasAttribute("data-keys")) {
-          box.setAttribute("data-keys", "");
-          L.DomEvent.on(box, "keydown", self.keydown, self);
-        }
-        if (options.focus) {
-          var first = box && box.querySelector(".place-popup a");
-          if (first) first.focus();
-        }
-        if (self.options.onOpen) self.options.onOpen(i, options);
-      };
-      if (options.marker) show();
-      else self.current.zoomToShowLayer(marker, show);
-    });
+    } else if (options.centre) {
+      map.panTo(marker.getLatLng(), { animate: false });
+    }
+    var offset = marker.options.offset || [0, 0];
+    this.opened = i;
+    this.opener = options.focus ? (options.opener || null) : null;
+    this.popup.options.offset = L.point(offset[0], offset[1] - 4);
+    this.popup.setLatLng(marker.getLatLng()).setContent(this.options.describe(i)).openOn(map);
+    var box = this.popup.getElement();
+    if (box && !box.hasAttribute("data-keys")) {
+      box.setAttribute("data-keys", "");
+      L.DomEvent.on(box, "keydown", this.keydown, this);
+    }
+    if (options.focus) {
+      var first = box && box.querySelector(".place-popup a");
+      if (first) first.focus();
+    }
+    if (this.options.onOpen) this.options.onOpen(i, options);
   };
 
   Layer.prototype.keydown = function (event) {
@@ -407,12 +466,9 @@
     this.opened = -1;
     if (hadFocus) {
       var target = this.opener;
-      var marker = i === -1 ? null : this.markerOf(i);
-      if (marker && marker.__parent && this.current) {
-        var visible = this.current.getVisibleParent(marker);
-        if (visible && visible._icon && (!target || !document.body.contains(target) || target.closest(".leaflet-marker-pane"))) {
-          target = visible._icon;
-        }
+      var visible = i === -1 ? null : this.visibleOf(i);
+      if (visible && visible._icon && (!target || !document.body.contains(target) || target.closest(".leaflet-marker-pane"))) {
+        target = visible._icon;
       }
       if (target && document.body.contains(target)) target.focus();
       else this.map.getContainer().focus();

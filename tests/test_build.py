@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, ROOT, header, row
+from lieux.outputs.mapview import map_places
 
 SMALL = FIXTURES / "places-small.csv"
 CACHE = FIXTURES / "geocache-small.csv"
@@ -60,10 +61,10 @@ def test_the_directory_index_has_a_cell_per_type_and_departement(site):
 
 def test_the_map_data_holds_every_mapped_place(site):
     data = map_data(site)
-    assert sorted(p[3] for p in data["places"]) == ["atelier-a", "cowork-b", "ecole-e", "incub-c", "tiers-d"]
+    places = {p["id"]: p for p in map_places(data)}
+    assert sorted(places) == ["atelier-a", "cowork-b", "ecole-e", "incub-c", "tiers-d"]
     assert data["placeUrl"] == "lieux/{id}/"
-    closed = next(p for p in data["places"] if p[3] == "cowork-b")
-    assert closed[-1] == 1
+    assert places["cowork-b"]["ferme"] == 1 and places["atelier-a"]["ferme"] == 0
 
 
 def test_the_map_frames_the_places_and_sets_max_zoom(site):
@@ -186,7 +187,7 @@ def test_template_syntax_in_data_is_not_evaluated(hostile_site):
 def test_csv_text_is_kept_as_data_in_the_map_json(hostile_site):
     page = read(hostile_site, "index.html")
     assert HOSTILE not in page and "</script><b>" not in page
-    assert map_data(hostile_site)["places"][0][4] == HOSTILE
+    assert map_places(map_data(hostile_site))[0]["nom"] == HOSTILE
 
 
 def test_csv_text_is_escaped_in_the_directory(hostile_site):

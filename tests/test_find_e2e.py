@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from conftest import ROOT
+from lieux.outputs.mapview import map_places
 from test_e2e import CHROMIUM, browser, map_at_rest, real_site, shown_places, visit  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed: browser tests skipped")
@@ -30,8 +31,7 @@ def places(real_site):  # noqa: F811 - the fixture imported above
     from urllib.request import urlopen
 
     data = json.loads(urlopen(real_site + "/lieux-carte.json").read().decode("utf-8"))
-    column = {name: i for i, name in enumerate(data["fields"])}
-    mapped = {row[column["id"]]: (row[column["lat"]], row[column["lon"]]) for row in data["places"]}
+    mapped = {place["id"]: (place["lat"], place["lon"]) for place in map_places(data)}
     return {"rows": rows, "mapped": mapped, "data": data}
 
 

@@ -7,7 +7,8 @@ import unicodedata
 
 import pytest
 from conftest import FIXTURES, ROOT
-from lieux.core.text import fold
+from lieux.core.text import fold, slugify
+from lieux.outputs.mapview import map_places
 
 CORE = ROOT / "theme" / "static" / "js" / "find-core.js"
 CACHE = FIXTURES / "geocache-small.csv"
@@ -52,15 +53,15 @@ def test_the_search_data_leads_synonyms_to_the_labels_of_the_schema(search_data)
 
 def test_the_map_data_points_into_its_tables(site):
     data = json.loads((site / "lieux-carte.json").read_text(encoding="utf-8"))
-    column = {name: i for i, name in enumerate(data["fields"])}
-    atelier = next(p for p in data["places"] if p[column["id"]] == "atelier-a")
-    assert data["communes"][atelier[column["commune"]]] == "Paris"
-    assert data["departements"][atelier[column["dep"]]] == {"code": "75", "label": "75 · Paris"}
-    assert atelier[column["arr"]] == 11
-    services = [s["code"] for i, s in enumerate(data["services"]) if atelier[column["services"]] & (1 << i)]
+    places = {p["id"]: p for p in map_places(data)}
+    atelier = places["atelier-a"]
+    assert data["communes"][atelier["commune"]] == "Paris"
+    assert data["departements"][atelier["dep"]] == {"code": "75", "label": "75 · Paris"}
+    assert atelier["arr"] == 11
+    services = [s["code"] for i, s in enumerate(data["services"]) if atelier["services"] & (1 << i)]
     assert services == ["prototypage", "formation"]
-    tiers = next(p for p in data["places"] if p[column["id"]] == "tiers-d")
-    assert tiers[column["commune"]] == -1 and tiers[column["arr"]] == 0
+    tiers = places["tiers-d"]
+    assert tiers["commune"] == -1 and tiers["arr"] == 0 and data["departements"][tiers["dep"]]["code"] == "nr"
     assert {t["code"]: (t["count"], t["total"]) for t in data["types"]}["fablab"] == (1, 1)
     assert data["unmapped"] == 0
 
@@ -121,6 +122,16 @@ def test_the_javascript_fold_mirrors_python_on_the_data(js):
         texts = [value for row in csv.DictReader(f) for value in row.values() if value]
     texts += ["  Écoles  Numériques ", "Straße", "ΣΊΣΥΦΟΣ", "İstanbul", "ﬁne ﬂow", "Œuvre", "N°\u00a012", "Ⅻe"]
     assert js.evaluate("texts => texts.map(LieuxFind.fold)", texts) == [fold(t) for t in texts]
+
+
+@chromium_only
+def test_the_javascript_slug_mirrors_python_on_the_names(js):
+    import csv
+
+    with open(ROOT / "data" / "places.csv", encoding="utf-8") as f:
+        names = [row["nom"] for row in csv.DictReader(f)]
+    names += ["  Le Café Numérique ! ", "L'Œuvre d'Art", "-- Fab’Lab --", "Ateliers Ünïcodé " * 6, "N°\u00a012"]
+    assert js.evaluate("names => names.map(LieuxFind.slug)", names) == [slugify(n) for n in names]
 
 
 @chromium_only

@@ -15,6 +15,7 @@ from ..core.config import Config
 from ..core.csvfile import read_table
 from ..core.region import Region
 from ..core.schema import load_schema
+from ..core.text import slugify
 from .cget import write_rows
 
 WORDS = ("atelier fabrique numérique campus lab studio maison cité usine hub ruche halle ferme école réseau "
@@ -35,7 +36,7 @@ def synthetic_places(config: Config, count: int, seed: int = 11) -> tuple[Any, l
         commune = rng.choice(communes)
         row = {n: "" for n in schema.names}
         row.update(
-            id=f"synthetique-{i}", nom=f"{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)} {i}",
+            nom=f"{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)} {i}",
             type=rng.choice(schema["type"].allowed), adresse=f"{rng.randint(1, 200)} rue {rng.choice(WORDS)}",
             code_postal=commune.postcodes[0], commune=commune.name,
             latitude=f"{rng.uniform(box.south + 0.2, box.north - 0.2):.5f}",
@@ -44,6 +45,7 @@ def synthetic_places(config: Config, count: int, seed: int = 11) -> tuple[Any, l
             thematiques="|".join(rng.sample(THEMES, 2)), services="|".join(rng.sample(schema["services"].allowed, 2)),
             source="synthétique", date_maj="2026",
         )
+        row["id"] = slugify(row["nom"])  # as the importer (tools/cget.py) and contributors make ids
         rows.append(row)
     return schema, rows
 

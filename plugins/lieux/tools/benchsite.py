@@ -82,7 +82,8 @@ def map_bytes(site: Path) -> tuple[float, float]:
 
     path = site / "lieux-carte.json"
     data = path.read_bytes() if path.exists() else MAP_DATA.search((site / "index.html").read_bytes()).group(1)
-    count = max(1, len(json.loads(data)["places"]))
+    decoded = json.loads(data)
+    count = max(1, len(decoded["columns"]["lat"]) if "columns" in decoded else len(decoded["places"]))
     return len(data) / count, len(gzip.compress(data, 9)) / count
 
 

@@ -154,6 +154,12 @@
     return results;
   }
 
+  /* « Le Café Numérique ! » → « le-cafe-numerique », exactly as lieux.core.text.slugify (a place's id
+   * when the map's data leaves it out). */
+  function slug(text) {
+    return fold(text).replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60).replace(/-+$/, "");
+  }
+
   /* « 1 lieu », « 12 lieux », « 1 234 lieux » (French grouping, no-break space). */
   function places(count) {
     var digits = String(count).replace(/\B(?=(\d{3})+(?!\d))/g, "\u202f");
@@ -162,6 +168,6 @@
 
   window.LieuxFind = {
     fold: fold, words: words, indexText: indexText, Searcher: Searcher, matches: matches, score: score, tally: tally,
-    places: places
+    places: places, slug: slug
   };
 })();

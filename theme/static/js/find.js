@@ -6,7 +6,7 @@
  * them, and the directory reads the same names. A position given by the browser never leaves
  * it: only a commune or a postcode chosen by the reader goes to the address (« pres »).
  *
- * The map's data is in the page (columns named in MAP_FIELDS, outputs/mapview.py); the text a
+ * The map's data is a file (columns named in MAP_FIELDS, outputs/mapview.py); the text a
  * query searches is fetched once, on the first focus of the search box or when the page is idle
  * (lieux-recherche.json, outputs/find.py): the map never waits for it. One pass over the places
  * gives the results and every facet's counts; the list shows 50 results at a time. */
@@ -36,6 +36,26 @@
 
   function ordinal(n) {
     return n + (n === 1 ? "er" : "e");
+  }
+
+  /* The map's data comes as columns (outputs/mapview.py): one row per place again, every id and
+   * département filled in (an id left out is the slug of the name, a département its commune's). */
+  function placeRows(data) {
+    var columns = data.columns;
+    var fields = data.fields;
+    var n = columns[fields[0]].length;
+    var rows = new Array(n);
+    var id = fields.indexOf("id"), nom = fields.indexOf("nom"), dep = fields.indexOf("dep"), commune = fields.indexOf("commune");
+    for (var i = 0; i < n; i++) {
+      var row = new Array(fields.length);
+      for (var f = 0; f < fields.length; f++) row[f] = columns[fields[f]][i];
+      if (row[id] === null) row[id] = T.slug(row[nom]);
+      if (row[dep] === null) row[dep] = data.communeDeps[row[commune]];
+      rows[i] = row;
+    }
+    data.places = rows;
+    delete data.columns;
+    return data;
   }
 
   function Finder(map, script, data) {
@@ -860,7 +880,7 @@
         if (!response.ok) throw new Error(response.status);
         return response.json();
       }).then(function (data) {
-        var finder = new Finder(map, script, data);
+        var finder = new Finder(map, script, placeRows(data));
         window.PlacesFind.finder = finder;
         return finder;
       }).catch(function () {

@@ -62,15 +62,15 @@ def _print_problems(problems, style="human"):
 
 
 def _check(config, duplicates=False, build=False):
-    """Run the pipeline's checks (and, to ``build``, render the documents and match needs with offers); the
-    result, or a one-line error when a schema or the territory is missing."""
+    """Run the pipeline's checks (and, to ``build``, render the documents and build the Site); the result, or a
+    one-line error when a schema or the territory is missing."""
     from lieux.pipeline import SetupError, run
 
     render = None
     if build:
         from lieux.core.html import render_markdown as render
     try:
-        result = run(config, render=render, matching=build)
+        result = run(config, render=render, site=build)
     except SetupError as exc:
         raise Exit(str(exc), code=1) from None
     if duplicates:

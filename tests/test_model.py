@@ -70,6 +70,13 @@ def test_an_unknown_partner_is_reported_with_file_and_line(site):
     assert problem.path.endswith("projets/projet-x.md") and problem.line == 3
 
 
+def test_validate_finds_the_problems_of_a_build_without_building_the_site(result):
+    checked = run(fixture_config(), render=render_markdown, site=False)
+    assert checked.site is None
+    assert checked.problems == result.problems
+    assert any("lieu-inconnu" in p.message for p in checked.problems)
+
+
 def test_an_unknown_vocabulary_value_is_reported(site):
     problem = next(p for p in site.problems if "grand compte" in p.message)
     assert problem.path.endswith("entreprise-b.md") and problem.line == 2

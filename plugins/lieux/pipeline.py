@@ -19,7 +19,7 @@ from .stages import match
 from .stages.assemble import assemble
 from .stages.documents import Document, read_documents
 from .stages.group import group
-from .stages.link import link
+from .stages.link import known, link, unknown_references
 from .stages.load import LoadResult, load_places
 from .stages.locate import cache_problems, far_from_cache, locate
 from .stages.region import check_places
@@ -63,11 +63,12 @@ class Result:
 
 
 def run(config: Config, render: Callable[[str], str] | None = None, reference: Reference | None = None,
-        matching: bool = True) -> Result:
+        site: bool = True) -> Result:
     """Read and check every input; build the Site when nothing is wrong enough to stop.
 
-    ``matching=False`` (``invoke validate``) skips what only the pages need (the directory's groupings,
-    who-can-help): they find no problem."""
+    ``site=False`` (``invoke validate``) checks without building the Site: locating, assembling, linking,
+    the directory's groupings and who-can-help find no problem (unknown references are found from the
+    names alone)."""
     reference = reference or Reference.load(config)
     schema, region = reference.schema, reference.region
     loaded = load_places(config.places_csv, schema)
@@ -77,15 +78,16 @@ def run(config: Config, render: Callable[[str], str] | None = None, reference: R
     problems += found + cache_problems(cache, region, cache_path) + far_from_cache(loaded.records, cache, loaded.path)
     documents, found = read_documents(config.content_path, config.document_folders, reference.documents, render)
     problems += found
-    site = None
+    built = None
     if not loaded.errors:
-        site = assemble(loaded.records, locate(loaded.records, cache, region), documents, schema,
-                        reference.documents, region, config.urls, config.edit_url, config.today, config.stale_days)
-        problems += link(site, documents, loaded.path)
-        if matching:  # what only the pages need: the directory's groupings, who can help whom
-            group(site, schema, region)
-            match.apply(site, {c.value: c.label for c in schema["services"].categories}, config.helpers_per_project)
-    return Result(reference, loaded, cache, documents, site, sorted(problems, key=_order))
+        problems += unknown_references(documents, known(loaded.records, documents), loaded.path)
+    if not loaded.errors and site:
+        built = assemble(loaded.records, locate(loaded.records, cache, region), documents, schema,
+                         reference.documents, region, config.urls, config.edit_url, config.today, config.stale_days)
+        link(built, documents)
+        group(built, schema, region)
+        match.apply(built, {c.value: c.label for c in schema["services"].categories}, config.helpers_per_project)
+    return Result(reference, loaded, cache, documents, built, sorted(problems, key=_order))
 
 
 def _order(problem: Problem) -> tuple:

@@ -2,47 +2,85 @@
 
 A partner or project lists place ids (``Lieux:``) and partner slugs (``Partenaires:``);
 each link shows on both pages. An unknown reference is reported with its file and
-line, never silently dropped.
+line (``unknown_references``, which needs only the names: ``invoke validate`` checks
+them without assembling the site), never silently dropped.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from ..core.problems import Problem, quoted
+from ..core.problems import Problem, Record, quoted
+from .assemble import assembled_event
 from .documents import Document
 from .site import Site
 
+# What each kind of document refers to: (its key, the kind of object named).
+REFERENCES = {
+    "lieu": (),
+    "partenaire": (("lieux", "lieu"),),
+    "projet": (("lieux", "lieu"), ("partenaires", "partenaire")),
+    "evenement": (("lieu", "lieu"), ("organisateurs", "partenaire"), ("projets", "projet")),
+}
+
+
+@dataclass(frozen=True)
+class Known:
+    """The ids and slugs a document may name: the places' ids, the partners', projects' and events' slugs."""
+
+    lieu: frozenset[str]
+    partenaire: frozenset[str]
+    projet: frozenset[str]
+    evenement: frozenset[str]
+
+
+def known(records: Iterable[Record], documents: Iterable[Document]) -> Known:
+    """What the site will hold, from the valid records and the documents (no site needed)."""
+    documents = list(documents)
+
+    def slugs(kind: str) -> frozenset[str]:
+        return frozenset(d.slug for d in documents if d.kind == kind)
+
+    return Known(frozenset(r["id"] for r in records), slugs("partenaire"), slugs("projet"),
+                 frozenset(d.slug for d in documents if assembled_event(d)))
+
+
+def unknown_references(documents: Iterable[Document], names: Known, places_path: str) -> list[Problem]:
+    """Every reference of a document to a place, partner or project that does not exist, with its line; and
+    every place page whose file name is no place's id. (An event without a valid date is not on the site.)"""
+    problems = []
+    for doc in documents:
+        if doc.kind == "lieu" and doc.slug not in names.lieu:
+            problems.append(Problem(doc.path, 0, "fichier", f"aucun lieu n'a l'id « {doc.slug} » dans "
+                                    f"{places_path} : le nom du fichier doit être l'id du lieu", "warning"))
+        if doc.kind == "evenement" and doc.slug not in names.evenement:
+            continue
+        for key, what in REFERENCES[doc.kind]:
+            problems += [Problem(doc.path, line, key.capitalize(), f"{what} inconnu « {quoted(ref)} » : "
+                                 f"{_where(what, ref, places_path)}", "warning")
+                         for line, ref in doc.fields.get(key, []) if ref not in getattr(names, what)]
+    return problems
+
 
 class _Linker:
-    """Resolves the references of each document against the site's objects, noting the unknown ones."""
+    """Resolves the references of each document against the site's objects (the unknown ones are
+    ``unknown_references``'s to report)."""
 
-    def __init__(self, site: Site, places_path: str) -> None:
+    def __init__(self, site: Site) -> None:
         self.places = {p.id: p for p in site.places}
         self.partners = {p.slug: p for p in site.partners}
         self.projects = {p.slug: p for p in site.projects}
         self.events = {e.slug: e for e in site.events}
-        self.places_path = places_path
-        self.problems: list[Problem] = []
 
     def resolve(self, doc: Document, key: str, what: str) -> list[Any]:
         table = {"lieu": self.places, "partenaire": self.partners, "projet": self.projects}[what]
-        found = []
-        for line, ref in doc.fields.get(key, []):
-            if ref in table:
-                found.append(table[ref])
-            else:
-                self.problems.append(Problem(doc.path, line, key.capitalize(), f"{what} inconnu « {quoted(ref)} » : "
-                                             f"{_where(what, ref, self.places_path)}", "warning"))
-        return found
+        return [table[ref] for _, ref in doc.fields.get(key, []) if ref in table]
 
     def lieu(self, doc: Document) -> None:
         if doc.slug in self.places:
             self.places[doc.slug].body = doc.body
-        else:
-            self.problems.append(Problem(doc.path, 0, "fichier", f"aucun lieu n'a l'id « {doc.slug} » dans "
-                                         f"{self.places_path} : le nom du fichier doit être l'id du lieu", "warning"))
 
     def partenaire(self, doc: Document) -> None:
         partner = self.partners[doc.slug]
@@ -69,13 +107,12 @@ class _Linker:
             item.events.append(event)
 
 
-def link(site: Site, documents: Iterable[Document], places_path: str) -> list[Problem]:
-    """Fill the links of ``site`` from ``documents``; return the unknown references."""
-    linker = _Linker(site, places_path)
+def link(site: Site, documents: Iterable[Document]) -> None:
+    """Fill the links of ``site`` from ``documents``, both ways."""
+    linker = _Linker(site)
     for doc in documents:
         getattr(linker, doc.kind)(doc)
     _sort_links(site)
-    return linker.problems
 
 
 def _where(what: str, ref: str, places_path: str) -> str:

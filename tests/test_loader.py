@@ -1,5 +1,6 @@
 """The loader reads data/places.csv and reports each problem as PATH:LINE: column: message."""
 
+import pytest
 from conftest import FIXTURES, header, row
 from lieux.stages.load import load_places
 from lieux.stages.region import check_places
@@ -219,6 +220,29 @@ def test_a_valid_file_with_extra_quotes_is_reported_as_not_canonical(schema, reg
     result, found = problems(schema, region, write_csv, raw=text)
     assert result.errors == [] and result.warnings[0].severity == "warning"
     assert "guillemets superflus" in only(found)[2]
+
+
+@pytest.mark.parametrize("rows", [
+    ["{row}", "{row}"],
+    ["{row}", '{quoted}'],
+    ["{row}", '{quoted}'.replace("Lieu test", '"Lieu test"')],
+    ["{row}", ",,,,,,,,,,,,,,,,,", "{row}"],
+    ['{multiline}', "{row}"],
+    ['{multiline}'.replace("deux\nlignes", "deux lignes"), "{row}"],
+])
+def test_the_quick_canonical_check_agrees_with_writing_the_file_again(rows, schema):
+    from lieux.core.csvfile import canonical_text, is_canonical, read_table, sniff
+
+    plain = row(schema)
+    quoted = row(schema, id="virgule", description='"Un lieu, avec une virgule"')
+    multiline = row(schema, id="lignes", description='"Sur deux\nlignes"')
+    lines = [r.format(row=plain, quoted=quoted, multiline=multiline) for r in rows]
+    for first in (header(schema), '"id"' + header(schema)[2:]):
+        raw = (first + "\n" + "\n".join(lines) + "\n").encode()
+        sniffed = sniff(raw)
+        table = read_table(sniffed.text)
+        expected = raw == canonical_text(table, schema.names).encode()
+        assert is_canonical(raw, sniffed, table, schema.names) is expected
 
 
 def test_columns_in_another_order_are_read_and_reported(schema, region, write_csv):

@@ -168,6 +168,28 @@ def not_canonical(raw: bytes, sniffed: Sniffed, header: list[str], columns: tupl
     return [reason for failed, reason in checks if failed] or ["guillemets superflus ou lignes vides"]
 
 
+def is_canonical(raw: bytes, sniffed: Sniffed, table: Table, columns: tuple[str, ...]) -> bool:
+    """Whether ``raw`` is its own canonical form, seen without writing it again. Once the file's shape is
+    right (UTF-8 without BOM, commas, LF, the schema's columns, a final line break, no blank line), a
+    row without quotes is canonical (none of its cells can hold a comma, a quote or a line break):
+    only the rows written with quotes are encoded again and compared with their lines."""
+    if (b"\r" in raw or sniffed.bom or sniffed.delimiter != "," or tuple(table.header) != columns
+            or not raw.endswith(b"\n") or b"\n\n" in raw or raw.startswith(b"\n")):
+        return False
+    lines = sniffed.text.split("\n")
+    if lines[0] != _row(columns):
+        return False
+    if b'"' not in raw:  # one line per row: no line left out (a line of commas only is read as blank)
+        return len(table.rows) == len(lines) - 2
+    ends = [line for line, _ in table.rows[1:]] + [len(lines)]
+    for (line, cells), end in zip(table.rows, ends, strict=True):
+        if end == line + 1 and '"' not in lines[line - 1]:
+            continue
+        if "\n".join(lines[line - 1:end - 1]) != _row(cells):
+            return False
+    return True
+
+
 def canonical_text(table: Table, columns: tuple[str, ...]) -> str:
     """The rows of a valid table in the canonical form, columns in the schema's order."""
     order = [table.header.index(c) for c in columns]

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..core.csvfile import Sniffed, Table, canonical_text, not_canonical, read_table, sniff
+from ..core.csvfile import Sniffed, Table, canonical_text, is_canonical, not_canonical, read_table, sniff
 from ..core.problems import Problem, Record, display_path, errors, quoted, warnings
 from ..core.schema import Field, Schema
 from ..core.vocabulary import Matcher
@@ -131,7 +131,7 @@ def _string(f: Field, value: str) -> list[str]:
     if f.allowed and value not in f.allowed:
         messages.append(f"« {quoted(value)} » n'est pas une valeur autorisée ; "
                         f"valeurs possibles : {', '.join(f.allowed)}")
-    if (f.type == "date" or ISO_DATE.fullmatch(value)) and not _is_date(value):
+    if (f.type == "date" or (len(value) == 10 and ISO_DATE.fullmatch(value))) and not _is_date(value):
         messages.append(f"« {value} » n'est pas une date valide au format AAAA-MM-JJ")
     if f.format == "uri" and not is_web_url(value):
         messages.append(f"« {quoted(value)} » n'est pas une adresse web valide : elle doit commencer par "
@@ -139,13 +139,14 @@ def _string(f: Field, value: str) -> list[str]:
     return messages
 
 
-def check_value(f: Field, value: str) -> tuple[Any, list[str]]:
-    """Type and check one cell, as written. Returns its typed value and the messages it raised."""
+def check_value(f: Field, value: str, screened: bool = False) -> tuple[Any, list[str]]:
+    """Type and check one cell, as written. Returns its typed value and the messages it raised.
+    ``screened``: its column is known to hold no forbidden character, edge space or overlong value."""
     if value == "":
         if f.required:
             return None, ["valeur obligatoire manquante"]
         return {"list": (), "number": None}.get(f.type, f.default or ""), []
-    messages = text_problems(value, f.max_length)
+    messages = [] if screened else text_problems(value, f.max_length)
     if f.type != "number" and value.startswith(FORMULA_START):
         messages.append(f"« {quoted(value)} » commence par « {quoted(value[0])} » : un tableur le lirait comme "
                         "une formule et l'exécuterait à l'ouverture de l'export ; commencez la valeur autrement")
@@ -188,64 +189,111 @@ def _check_location(values: dict[str, Any], line: int, where: str) -> Iterable[P
                       f"commune (manque : {missing}), ou la latitude et la longitude")
 
 
-def _memos(fields: list[Field]) -> list[dict[str, tuple[Any, list[str]]] | None]:
-    """Per column, the checks already made of each value — for the columns whose values repeat
-    (types, postcodes, communes, services, dates…), not for names, addresses or descriptions."""
-    free = {"id", "nom", "adresse", "latitude", "longitude", "site_web", "description"}
-    return [None if f.unique or f.name in free else {} for f in fields]
+def _plain_values(f: Field, values: list[str]) -> dict[str, Any]:
+    """Among the non-empty values of a screened column (no forbidden character, edge space or overlong
+    value), those ``check_value`` would type without any message, typed as it would: numbers written
+    plainly and in range; text that looks like neither a formula nor a date, matching the column's
+    pattern, where the column has no vocabulary and no web address. The others get a closer look."""
+    if f.type == "number":
+        plain = [value for value in values if DECIMAL.fullmatch(value)]
+        low = -math.inf if f.minimum is None else f.minimum
+        high = math.inf if f.maximum is None else f.maximum
+        return {value: number for value, number in zip(plain, map(float, plain), strict=True) if low <= number <= high}
+    if f.type != "string" or f.allowed or f.format == "uri":
+        return {}
+    plain = [value for value in values
+             if not value.startswith(FORMULA_START) and not (len(value) == 10 and ISO_DATE.fullmatch(value))]
+    if f.regex:
+        plain = [value for value in plain if f.regex.fullmatch(value)]
+    return dict(zip(plain, plain, strict=True))
 
 
-def _checked(f: Field, cell: str, memo: dict[str, tuple[Any, list[str]]] | None) -> tuple[Any, list[str]]:
-    if memo is None:
-        return check_value(f, cell)
-    found = memo.get(cell)
-    if found is None:
-        found = memo[cell] = check_value(f, cell)
+def _check_column(f: Field, column: tuple[str, ...]) -> tuple[list[Any], dict[int, list[str]]]:
+    """Type and check one column: each distinct value once (types, postcodes, communes… repeat).
+    Returns the typed values, and the messages of each row index that raised some."""
+    distinct = set(column)
+    written = [value for value in distinct if value]
+    screened = not (FORBIDDEN.search("\n".join(written))
+                    or any(value[0].isspace() or value[-1].isspace() for value in written)
+                    or (f.max_length is not None and max(map(len, written), default=0) > f.max_length))
+    plain = _plain_values(f, written) if screened else {}
+    checked = {value: check_value(f, value, screened) for value in distinct if value not in plain}
+    checked.update((value, (typed, [])) for value, typed in plain.items())
+    typed = list(map({value: found[0] for value, found in checked.items()}.__getitem__, column))
+    wrong = {value for value, (_, messages) in checked.items() if messages}
+    messages = {k: checked[value][1] for k, value in enumerate(column) if value in wrong} if wrong else {}
+    return typed, messages
+
+
+def _repeated(f: Field, column: tuple[str, ...], typed: list[Any], skip: dict[int, list[str]],
+              lines: list[int]) -> dict[int, list[str]]:
+    """For a column whose values are unique: each row that repeats a value of an earlier row."""
+    first_seen: dict[Any, int] = {}
+    found: dict[int, list[str]] = {}
+    for k, value in enumerate(typed):
+        if k in skip or not value:
+            continue
+        if value in first_seen:
+            found[k] = [f"« {quoted(column[k])} » est déjà utilisé ligne {first_seen[value]}"]
+        else:
+            first_seen[value] = lines[k]
     return found
 
 
-def _row(schema: Schema, fields: list[Field], cells: list[str], line: int, where: str,
-         first_seen: dict[tuple[str, str], int], memos: list[Any]) -> tuple[Record | None, list[Problem]]:
-    problems: list[Problem] = []
-    values: dict[str, Any] = {}
-    for f, cell, memo in zip(fields, cells, memos, strict=True):
-        name = f.name
-        values[name], messages = _checked(f, cell, memo)
-        if messages:
-            problems += [Problem(where, line, name, m) for m in messages]
-        elif f.unique and values[name]:
-            key = (name, values[name])
-            if key in first_seen:
-                problems.append(Problem(where, line, name,
-                                        f"« {quoted(cell)} » est déjà utilisé ligne {first_seen[key]}"))
-            first_seen.setdefault(key, line)
-    if not problems:
-        problems += _check_location(values, line, where)
-    if problems:
-        return None, problems
-    raw = {f.name: cell for f, cell in zip(fields, cells, strict=True)}
-    return Record(line, {n: values[n] for n in schema.names}, tuple(raw[n] for n in schema.names), schema.names), []
+def _records(schema: Schema, header: list[str], lines: list[int], table: list[Any],
+             columns: list[list[Any]], good: list[int]) -> list[Record]:
+    """The records of the rows without problems, values and cells in the schema's order."""
+    order = [header.index(name) for name in schema.names]
+    names = schema.names
+    in_order = order == list(range(len(order)))
+    keep = set(good)
+    return [Record(lines[k], dict(zip(names, values, strict=True)),
+                   tuple(table[k]) if in_order else tuple(table[k][i] for i in order), names)
+            for k, values in enumerate(zip(*(columns[i] for i in order), strict=True)) if k in keep]
 
 
 def validate_rows(header: list[str], rows: list[tuple[int, list[str]]], schema: Schema, where: str) -> LoadResult:
-    """Check every row; return the typed records and every problem found."""
+    """Check every row, column by column; return the typed records and every problem found, in file order
+    (by line, then by column)."""
     result = LoadResult(where)
     result.problems.extend(_check_header(header, schema, where))
     if result.problems:
         return result
-    first_seen: dict[tuple[str, str], int] = {}
-    fields = [schema[name] for name in header]
-    memos = _memos(fields)
+    found: list[tuple[int, int, Problem]] = []
+    lines: list[int] = []
+    table: list[Any] = []
     for line, cells in rows:
-        if len(cells) != len(header):
-            result.problems.append(Problem(where, line, "ligne",
-                                           f"{len(cells)} valeurs au lieu de {len(header)} : une virgule en trop "
-                                           "ou en moins, ou un texte contenant une virgule sans guillemets ?"))
+        if len(cells) == len(header):
+            lines.append(line)
+            table.append(cells)
+        else:
+            found.append((line, -1, Problem(where, line, "ligne",
+                                            f"{len(cells)} valeurs au lieu de {len(header)} : une virgule en trop "
+                                            "ou en moins, ou un texte contenant une virgule sans guillemets ?")))
+    fields = [schema[name] for name in header]
+    columns: list[list[Any]] = []
+    bad: set[int] = set()
+    for position, (f, column) in enumerate(zip(fields, zip(*table, strict=True) if table else [()] * len(fields),
+                                                 strict=True)):
+        typed, messages = _check_column(f, column)
+        if f.unique:
+            messages.update(_repeated(f, column, typed, messages, lines))
+        for k, texts in messages.items():
+            found += [(lines[k], position, Problem(where, lines[k], f.name, text)) for text in texts]
+        bad.update(messages)
+        columns.append(typed)
+    at = {f.name: i for i, f in enumerate(fields)}
+    lat, lon = columns[at["latitude"]], columns[at["longitude"]]
+    for k in range(len(lines)):
+        if k in bad or (lat[k] is not None and lon[k] is not None):
             continue
-        record, problems = _row(schema, fields, cells, line, where, first_seen, memos)
-        result.problems += problems
-        if record:
-            result.records.append(record)
+        values = {"latitude": lat[k], "longitude": lon[k], **{n: columns[at[n]][k] for n in ADDRESS_FIELDS}}
+        problems = list(_check_location(values, lines[k], where))
+        found += [(lines[k], len(fields), problem) for problem in problems]
+        if problems:
+            bad.add(k)
+    result.problems += [problem for _, _, problem in sorted(found, key=lambda item: item[:2])]
+    result.records = _records(schema, header, lines, table, columns, [k for k in range(len(lines)) if k not in bad])
     return result
 
 
@@ -296,14 +344,6 @@ def parse(raw: bytes, where: str) -> tuple[Sniffed, Table | None, list[Problem]]
     return sniffed, table, problems
 
 
-def plainly_canonical(raw: bytes, sniffed: Sniffed, header: list[str], columns: tuple[str, ...]) -> bool:
-    """Whether ``raw`` is canonical, seen without writing it again: with no quote anywhere, no cell holds a
-    comma, a quote or a line break, so none needs quotes; what is left to check is the file's shape."""
-    return (b'"' not in raw and b"\r" not in raw and not sniffed.bom and sniffed.delimiter == ","
-            and tuple(header) == columns and raw.endswith(b"\n") and b"\n\n" not in raw
-            and not raw.startswith(b"\n"))
-
-
 def load_places(path: str | os.PathLike[str], schema: Schema) -> LoadResult:
     """Read and validate ``path``. Problems are returned, never raised."""
     where = display_path(path)
@@ -315,7 +355,7 @@ def load_places(path: str | os.PathLike[str], schema: Schema) -> LoadResult:
     if table is None or problems:
         return LoadResult(where, problems=problems)
     result = validate_rows(table.header, table.rows, schema, where)
-    if not result.errors and not plainly_canonical(raw, sniffed, table.header, schema.names):
+    if not result.errors and not is_canonical(raw, sniffed, table, schema.names):
         reasons = not_canonical(raw, sniffed, table.header, schema.names, canonical_text(table, schema.names))
         if reasons:
             result.problems.append(Problem(

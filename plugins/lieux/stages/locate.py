@@ -57,10 +57,14 @@ def far_from_cache(records: Iterable[Record], cache: Mapping[str, CacheEntry], w
                    max_km: float = FAR_KM) -> list[Problem]:
     """Warnings for places whose own coordinates lie far from the geocoded point of their address."""
     problems = []
+    if not cache:
+        return problems
     for record in records:
         lat, lon = record["latitude"], record["longitude"]
+        if lat is None:
+            continue
         entry = cache.get(address_query(record.values) or "")
-        if lat is None or entry is None or entry.point is None:
+        if entry is None or entry.point is None:
             continue
         km = distance_km((lat, lon), entry.point)
         if km > max_km:

@@ -15,13 +15,16 @@ from ..core.geo import distance_km
 from ..core.problems import Problem, Record
 from ..core.text import fold
 
+WORD = re.compile(r"[a-z0-9]+")
 STOP_WORDS = frozenset("le la les l de du des d et a au aux the".split())
 CELL_DEGREES = 0.001  # a grid cell is about 110 m tall: neighbours within 50 m share or touch one
+ROW = 1 << 20  # a cell's key is row × ROW + column: a column index (|longitude| / CELL_DEGREES) stays below 2¹⁸
+NEIGHBOURS = tuple(dy * ROW + dx for dy in (-1, 0, 1) for dx in (-1, 0, 1))
 
 
 def name_key(name: str) -> str:
     """« Le Café-Numérique ! » → « cafe numerique »: case, accents, punctuation and articles ignored."""
-    words = re.findall(r"[a-z0-9]+", fold(name))
+    words = WORD.findall(name.lower() if name.isascii() else fold(name))  # fold() of ASCII is its lower case
     return " ".join(w for w in words if w not in STOP_WORDS)
 
 
@@ -29,9 +32,10 @@ def find_duplicates(records: Iterable[Record], where: str, max_meters: float = 5
     """Warnings on the later line of each pair that looks like the same place."""
     problems = []
     first_by_name: dict[str, Record] = {}
-    grid: dict[tuple[int, int], list[Record]] = defaultdict(list)
+    grid: defaultdict[int, list[Record]] = defaultdict(list)
     for record in records:
-        key = name_key(record["nom"])
+        values = record.values
+        key = name_key(values["nom"])
         if key and key in first_by_name:
             other = first_by_name[key]
             problems.append(
@@ -39,19 +43,18 @@ def find_duplicates(records: Iterable[Record], where: str, max_meters: float = 5
                         f"doublon possible de la ligne {other.line} (« {other['nom']} ») : même nom", "warning")
             )
         first_by_name.setdefault(key, record)
-        lat, lon = record["latitude"], record["longitude"]
+        lat, lon = values["latitude"], values["longitude"]
         if lat is None or lon is None:
             continue
-        cell = (math.floor(lat / CELL_DEGREES), math.floor(lon / CELL_DEGREES))
-        for dy in (-1, 0, 1):
-            for dx in (-1, 0, 1):
-                for other in grid.get((cell[0] + dy, cell[1] + dx), ()):
-                    meters = distance_km((lat, lon), (other["latitude"], other["longitude"])) * 1000
-                    if meters <= max_meters:
-                        problems.append(
-                            Problem(where, record.line, "latitude",
-                                    f"doublon possible de la ligne {other.line} (« {other['nom']} ») : "
-                                    f"à {meters:.0f} m", "warning")
-                        )
+        cell = math.floor(lat / CELL_DEGREES) * ROW + math.floor(lon / CELL_DEGREES)
+        for offset in NEIGHBOURS:
+            for other in grid.get(cell + offset, ()):
+                meters = distance_km((lat, lon), (other["latitude"], other["longitude"])) * 1000
+                if meters <= max_meters:
+                    problems.append(
+                        Problem(where, record.line, "latitude",
+                                f"doublon possible de la ligne {other.line} (« {other['nom']} ») : "
+                                f"à {meters:.0f} m", "warning")
+                    )
         grid[cell].append(record)
     return sorted(problems)

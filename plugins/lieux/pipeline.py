@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .core.config import Config
 from .core.geocache import CacheEntry, read_cache
@@ -15,15 +16,14 @@ from .core.problems import Problem, display_path, errors
 from .core.region import Region
 from .core.schema import DocumentSchema, Schema, SchemaError, load_document_schema, load_schema
 from .core.territory import TerritoryError
-from .stages import match
-from .stages.assemble import assemble
 from .stages.documents import Document, read_documents
-from .stages.group import group
-from .stages.link import known, link, unknown_references
+from .stages.link import known, unknown_references
 from .stages.load import LoadResult, load_places
-from .stages.locate import cache_problems, far_from_cache, locate
+from .stages.locate import cache_problems, far_from_cache
 from .stages.region import check_places
-from .stages.site import Site
+
+if TYPE_CHECKING:  # building the Site is the build's: invoke validate imports none of it
+    from .stages.site import Site
 
 
 class SetupError(ValueError):
@@ -82,12 +82,26 @@ def run(config: Config, render: Callable[[str], str] | None = None, reference: R
     if not loaded.errors:
         problems += unknown_references(documents, known(loaded.records, documents), loaded.path)
     if not loaded.errors and site:
-        built = assemble(loaded.records, locate(loaded.records, cache, region), documents, schema,
-                         reference.documents, region, config.urls, config.edit_url, config.today, config.stale_days)
-        link(built, documents)
-        group(built, schema, region)
-        match.apply(built, {c.value: c.label for c in schema["services"].categories}, config.helpers_per_project)
+        built = _site(config, reference, loaded, cache, documents)
     return Result(reference, loaded, cache, documents, built, sorted(problems, key=_order))
+
+
+def _site(config: Config, reference: Reference, loaded: LoadResult, cache: dict[str, CacheEntry],
+          documents: list[Document]) -> Site:
+    """The Site of valid inputs: located, assembled, linked, grouped for the directory, matched."""
+    from .stages import match
+    from .stages.assemble import assemble
+    from .stages.group import group
+    from .stages.link import link
+    from .stages.locate import locate
+
+    schema, region = reference.schema, reference.region
+    built = assemble(loaded.records, locate(loaded.records, cache, region), documents, schema, reference.documents,
+                     region, config.urls, config.edit_url, config.today, config.stale_days)
+    link(built, documents)
+    group(built, schema, region)
+    match.apply(built, {c.value: c.label for c in schema["services"].categories}, config.helpers_per_project)
+    return built
 
 
 def _order(problem: Problem) -> tuple:

@@ -96,7 +96,8 @@ def _physical_lines(text: str) -> Iterator[str]:
 def read_table(text: str, delimiter: str = ",") -> Table:
     """Header and rows of ``text``, each row with its first physical line; blank lines left out."""
     table = Table()
-    reader = csv.reader(_physical_lines(text.replace("\x00", "")), delimiter=delimiter, strict=True)
+    reader = csv.reader(_physical_lines(text.replace("\x00", "") if "\x00" in text else text), delimiter=delimiter,
+                        strict=True)
     last_line = 0
     try:
         for cells in reader:

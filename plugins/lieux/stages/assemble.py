@@ -11,7 +11,7 @@ from ..core.problems import Record
 from ..core.region import Region
 from ..core.schema import DocumentSchema, Schema
 from ..core.text import sort_key
-from .documents import Document
+from .documents import Document, is_dated_event
 from .locate import Location
 from .site import UNKNOWN_DEPARTEMENT, Event, Partner, Place, Project, Site
 
@@ -88,11 +88,6 @@ def event(doc: Document, urls: Urls, today: date) -> Event:
     )
 
 
-def assembled_event(doc: Document) -> bool:
-    """Whether a document is an event of the site: one with a valid date (else its problem is reported)."""
-    return doc.kind == "evenement" and bool(doc.fields.get("date"))
-
-
 def assemble(records: Iterable[Record], locations: Mapping[str, Location], documents: Iterable[Document],
              schema: Schema, document_schema: DocumentSchema, region: Region, urls: Urls,
              edit_url: str = "", today: date | None = None, stale_days: int = 730) -> Site:
@@ -103,7 +98,7 @@ def assemble(records: Iterable[Record], locations: Mapping[str, Location], docum
     documents = list(documents)
     partners = [partner(d, document_schema, urls) for d in documents if d.kind == "partenaire"]
     projects = [project(d, document_schema, urls, today, stale_days) for d in documents if d.kind == "projet"]
-    events = [event(d, urls, today) for d in documents if assembled_event(d)]
+    events = [event(d, urls, today) for d in documents if is_dated_event(d)]
     return Site(places=places, partners=sorted(partners, key=lambda p: (sort_key(p.title), p.slug)),
                 projects=sorted(projects, key=lambda p: (sort_key(p.title), p.slug)),
                 events=sorted(events, key=lambda e: (e.date, e.slug)))

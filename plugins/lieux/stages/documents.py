@@ -254,3 +254,8 @@ def read_documents(content_path: Path, folders: Iterable[tuple[str, str]], schem
             if doc is not None:
                 documents.append(doc)
     return documents, problems
+
+
+def is_dated_event(doc: Document) -> bool:
+    """Whether a document is an event of the site: one with a valid date (else its problem is reported)."""
+    return doc.kind == "evenement" and bool(doc.fields.get("date"))

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.problems import Problem, Record, quoted
-from .assemble import assembled_event
-from .documents import Document
-from .site import Site
+from .documents import Document, is_dated_event
+
+if TYPE_CHECKING:  # the site's types are only needed to build it (invoke validate does not)
+    from .site import Site
 
 # What each kind of document refers to: (its key, the kind of object named).
 REFERENCES = {
@@ -44,7 +45,7 @@ def known(records: Iterable[Record], documents: Iterable[Document]) -> Known:
         return frozenset(d.slug for d in documents if d.kind == kind)
 
     return Known(frozenset(r["id"] for r in records), slugs("partenaire"), slugs("projet"),
-                 frozenset(d.slug for d in documents if assembled_event(d)))
+                 frozenset(d.slug for d in documents if is_dated_event(d)))
 
 
 def unknown_references(documents: Iterable[Document], names: Known, places_path: str) -> list[Problem]:

@@ -246,10 +246,13 @@ def _records(schema: Schema, header: list[str], lines: list[int], table: list[An
     order = [header.index(name) for name in schema.names]
     names = schema.names
     in_order = order == list(range(len(order)))
-    keep = set(good)
+    rows = zip(*(columns[i] for i in order), strict=True)
+    if len(good) < len(lines):
+        keep = set(good)
+        rows = (values for k, values in enumerate(rows) if k in keep)
     return [Record(lines[k], dict(zip(names, values, strict=True)),
                    tuple(table[k]) if in_order else tuple(table[k][i] for i in order), names)
-            for k, values in enumerate(zip(*(columns[i] for i in order), strict=True)) if k in keep]
+            for k, values in zip(good, rows, strict=True)]
 
 
 def validate_rows(header: list[str], rows: list[tuple[int, list[str]]], schema: Schema, where: str) -> LoadResult:
@@ -322,6 +325,8 @@ def file_problems(sniffed: Sniffed, where: str) -> list[Problem]:
 
 
 def nul_problems(text: str, where: str) -> list[Problem]:
+    if "\x00" not in text:
+        return []
     return [Problem(where, number, "fichier", "caractère NUL (U+0000) : retirez-le")
             for number, line in enumerate(text.split("\n"), 1) if "\x00" in line]
 

@@ -51,7 +51,7 @@ def search(page, text):
 
 def result_ids(page):
     """The ids of every result, in order (not only the 50 entries drawn)."""
-    return page.evaluate("() => { const f = PlacesFind.finder; return f.results.map(i => f.places[i][f.F.id]); }")
+    return page.evaluate("() => { const f = PlacesFind.finder; return f.results.map(i => f.idOf(i)); }")
 
 
 def shown_ids(page):
@@ -223,6 +223,15 @@ def test_near_a_commune_sorts_by_distance_and_is_a_link(real_site, visit, places
     assert parse_qs(urlsplit(page.url).query)["pres"] == ["75011"]
     assert places["rows"][result_ids(page)[0]]["code_postal"] == "75011"
     assert v.errors == []
+
+
+def test_pres_de_offers_the_communes_of_the_map_once_the_field_is_used(real_site, visit, places):  # noqa: F811
+    page = visit(real_site + "/").page
+    settled(page)
+    assert page.locator("#finder-communes option").count() == 0
+    page.focus("#finder-pres")
+    options = page.eval_on_selector_all("#finder-communes option", "els => els.map(e => e.value)")
+    assert options == places["data"]["communes"]
 
 
 def test_the_keyboard_leads_from_the_home_page_to_a_place_through_the_list(real_site, visit):  # noqa: F811

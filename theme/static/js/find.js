@@ -38,18 +38,18 @@
     return n + (n === 1 ? "er" : "e");
   }
 
-  /* The map's data comes as columns (outputs/mapview.py): one row per place again, every id and
-   * département filled in (an id left out is the slug of the name, a département its commune's). */
+  /* The map's data comes as columns (outputs/mapview.py): one row per place again, every département
+   * filled in (a département left out is its commune's). An id left out is the slug of the name,
+   * made when it is first needed (Finder.idOf): 50,000 slugs would delay the first clusters. */
   function placeRows(data) {
     var columns = data.columns;
     var fields = data.fields;
     var n = columns[fields[0]].length;
     var rows = new Array(n);
-    var id = fields.indexOf("id"), nom = fields.indexOf("nom"), dep = fields.indexOf("dep"), commune = fields.indexOf("commune");
+    var dep = fields.indexOf("dep"), commune = fields.indexOf("commune");
     for (var i = 0; i < n; i++) {
       var row = new Array(fields.length);
       for (var f = 0; f < fields.length; f++) row[f] = columns[fields[f]][i];
-      if (row[id] === null) row[id] = T.slug(row[nom]);
       if (row[dep] === null) row[dep] = data.communeDeps[row[commune]];
       rows[i] = row;
     }
@@ -91,8 +91,7 @@
     this.writePush = false;
     this.schedulePush = false;
     var self = this;
-    this.byId = {};
-    this.places.forEach(function (p, i) { self.byId[p[F.id]] = i; });
+    this.byId = null;          // id → place, made when an address names a place
     this.communeKeys = this.data.communes.map(function (name) { return T.fold(name); });
     this.layer = new window.PlacesMap.Layer(map, this.data, F, {
       describe: function (i) { return self.describe(i); },
@@ -111,6 +110,23 @@
       self.layer.prepareFull();
     });
   }
+
+  /* The id of place i: as the data gives it, or the slug of its name (kept once made). */
+  Finder.prototype.idOf = function (i) {
+    var p = this.places[i];
+    var F = this.F;
+    if (p[F.id] === null) p[F.id] = T.slug(p[F.nom]);
+    return p[F.id];
+  };
+
+  /* The place whose id is id (undefined if none). */
+  Finder.prototype.placeOf = function (id) {
+    if (!this.byId) {
+      this.byId = Object.create(null);
+      for (var i = 0; i < this.n; i++) this.byId[this.idOf(i)] = i;
+    }
+    return this.byId[id];
+  };
 
   /* ---- The address: read and written with the same names as the directory's form. ---- */
 
@@ -138,7 +154,7 @@
       service: find(data.services, params.get("service")),
       closed: params.get("fermes") === "1",
       pres: (params.get("pres") || "").trim(),
-      lieu: lieu && this.byId[lieu] !== undefined ? lieu : "",
+      lieu: lieu && this.placeOf(lieu) !== undefined ? lieu : "",
       view: view ? { zoom: +view[1], lat: +view[2], lon: +view[3] } : null
     };
   };
@@ -276,15 +292,22 @@
     ["focus", "pointerdown", "keydown"].forEach(function (type) {
       form.elements.commune.addEventListener(type, function () { self.renderCommunes(); });
     });
+    // The communes offered to « près de »: written when the field is first used, not before the map is drawn.
     var datalist = document.getElementById("finder-communes");
-    if (datalist) {
+    var input = datalist && document.querySelector('[list="finder-communes"]');
+    var communes = this.data.communes;
+    var fill = function () {
+      if (datalist.hasChildNodes()) return;
       var fragment = document.createDocumentFragment();
-      this.data.communes.forEach(function (name) {
+      communes.forEach(function (name) {
         var option = document.createElement("option");
         option.value = name;
         fragment.appendChild(option);
       });
       datalist.appendChild(fragment);
+    };
+    if (input) {
+      ["focus", "pointerdown", "keydown"].forEach(function (type) { input.addEventListener(type, fill); });
     }
   };
 
@@ -343,7 +366,7 @@
       this.moveMap(function (map) { map.setView([s.view.lat, s.view.lon], s.view.zoom, { animate: false }); });
     }
     if (s.lieu) {
-      var i = this.byId[s.lieu];
+      var i = this.placeOf(s.lieu);
       if (this.layer.has(i)) {
         this.layer.open(i, { centre: !s.view });
       } else if (first) {
@@ -407,7 +430,7 @@
       var heads = new Array(self.n);
       var descriptions = new Array(self.n);
       search.places.forEach(function (row) {
-        var i = self.byId[row[S.id]];
+        var i = self.placeOf(row[S.id]);
         if (i === undefined) return;
         heads[i] = " " + T.words(row[S.nom]) + " ";
         texts[i] = heads[i] + T.words(row[S.texte]) + " " + T.words(T.fold(row[S.description])) + " ";
@@ -487,10 +510,10 @@
     } else if (this.units && this.units.length) {
       this.rank();
     }
+    this.layer.show(this.results.length === this.n ? null : this.results);  // the map first: it is what shows first
     this.renderCount(waiting);
     this.renderFacets();
     this.renderList();
-    this.layer.show(this.results.length === this.n ? null : this.results);
     if (options.frame) this.frame();
     if (options.push || options.replace) this.write(!!options.push);
     else this.links();
@@ -533,7 +556,7 @@
   };
 
   Finder.prototype.url = function (i) {
-    return this.base + this.data.placeUrl.replace("{id}", this.places[i][this.F.id]);
+    return this.base + this.data.placeUrl.replace("{id}", this.idOf(i));
   };
 
   Finder.prototype.renderCount = function (waiting) {
@@ -739,14 +762,14 @@
   };
 
   Finder.prototype.opened = function (i) {
-    var id = this.places[i][this.F.id];
+    var id = this.idOf(i);
     if (this.state.lieu === id) return;
     this.state.lieu = id;
     this.write(true);
   };
 
   Finder.prototype.closedPlace = function (i) {
-    if (this.state.lieu !== this.places[i][this.F.id]) return;
+    if (this.state.lieu !== this.idOf(i)) return;
     this.state.lieu = "";
     this.write(false);
   };

@@ -133,6 +133,21 @@ def test_a_duplicate_name_is_a_warning_with_both_lines(schema, region, write_csv
     assert "ligne 2 (« Le Café Numérique »)" in problem.message
 
 
+def test_near_places_in_neighbouring_cells_are_reported_on_the_later_line(schema, region, write_csv):
+    # 0.001° cells: « Nord-est » lies in the cell north-east of « Sud-ouest », 3 m away, and comes first.
+    path = write_csv("\n".join([
+        header(schema),
+        row(schema, id="a", nom="Nord-est", latitude="48.85101", longitude="2.35101"),
+        row(schema, id="b", nom="Sud-ouest", latitude="48.85099", longitude="2.35099"),
+        row(schema, id="c", nom="Même point", latitude="48.85101", longitude="2.35101"),
+    ]) + "\n")
+    problems = find_duplicates(load_places(path, schema).records, "places.csv")
+    assert [(p.line, p.message) for p in problems] == [
+        (3, "doublon possible de la ligne 2 (« Nord-est ») : à 3 m"),
+        (4, "doublon possible de la ligne 2 (« Nord-est ») : à 0 m"),
+        (4, "doublon possible de la ligne 3 (« Sud-ouest ») : à 3 m")]
+
+
 def test_places_within_50_meters_are_a_warning(schema, region, write_csv):
     path = write_csv("\n".join([
         header(schema),

@@ -218,8 +218,10 @@ def _check_column(f: Field, column: tuple[str, ...]) -> tuple[list[Any], dict[in
                     or (f.max_length is not None and max(map(len, written), default=0) > f.max_length))
     plain = _plain_values(f, written) if screened else {}
     checked = {value: check_value(f, value, screened) for value in distinct if value not in plain}
-    checked.update((value, (typed, [])) for value, typed in plain.items())
-    typed = list(map({value: found[0] for value, found in checked.items()}.__getitem__, column))
+    if f.type == "string" and checked.keys() <= {""} and checked.get("", ("", [])) == ("", []):
+        return list(column), {}  # every value written plainly (or left empty, without default): each is its own
+    plain.update((value, found[0]) for value, found in checked.items())
+    typed = list(map(plain.__getitem__, column))
     wrong = {value for value, (_, messages) in checked.items() if messages}
     messages = {k: checked[value][1] for k, value in enumerate(column) if value in wrong} if wrong else {}
     return typed, messages

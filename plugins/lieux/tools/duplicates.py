@@ -19,7 +19,8 @@ WORD = re.compile(r"[a-z0-9]+")
 STOP_WORDS = frozenset("le la les l de du des d et a au aux the".split())
 CELL_DEGREES = 0.001  # a grid cell is about 110 m tall: neighbours within 50 m share or touch one
 ROW = 1 << 20  # a cell's key is row × ROW + column: a column index (|longitude| / CELL_DEGREES) stays below 2¹⁸
-NEIGHBOURS = tuple(dy * ROW + dx for dy in (-1, 0, 1) for dx in (-1, 0, 1))
+# The cells after a cell: with the cell itself, each pair of neighbouring cells is looked at once.
+FORWARD = (1, ROW - 1, ROW, ROW + 1)
 
 
 def name_key(name: str) -> str:
@@ -29,7 +30,8 @@ def name_key(name: str) -> str:
 
 
 def find_duplicates(records: Iterable[Record], where: str, max_meters: float = 50.0) -> list[Problem]:
-    """Warnings on the later line of each pair that looks like the same place."""
+    """Warnings on the later line of each pair that looks like the same place: the same name, or points at
+    most ``max_meters`` apart (found in a grid of cells, each pair of neighbouring cells looked at once)."""
     problems = []
     first_by_name: dict[str, Record] = {}
     grid: defaultdict[int, list[Record]] = defaultdict(list)
@@ -44,17 +46,31 @@ def find_duplicates(records: Iterable[Record], where: str, max_meters: float = 5
             )
         first_by_name.setdefault(key, record)
         lat, lon = values["latitude"], values["longitude"]
-        if lat is None or lon is None:
-            continue
-        cell = math.floor(lat / CELL_DEGREES) * ROW + math.floor(lon / CELL_DEGREES)
-        for offset in NEIGHBOURS:
-            for other in grid.get(cell + offset, ()):
-                meters = distance_km((lat, lon), (other["latitude"], other["longitude"])) * 1000
-                if meters <= max_meters:
-                    problems.append(
-                        Problem(where, record.line, "latitude",
-                                f"doublon possible de la ligne {other.line} (« {other['nom']} ») : "
-                                f"à {meters:.0f} m", "warning")
-                    )
-        grid[cell].append(record)
+        if lat is not None and lon is not None:
+            grid[math.floor(lat / CELL_DEGREES) * ROW + math.floor(lon / CELL_DEGREES)].append(record)
+    get = grid.get
+    for cell, here in grid.items():
+        if len(here) > 1:
+            for k, record in enumerate(here):
+                problems += _near(record, here[k + 1:], where, max_meters)
+        for offset in FORWARD:
+            others = get(cell + offset)
+            if others:
+                for record in here:
+                    problems += _near(record, others, where, max_meters)
     return sorted(problems)
+
+
+def _near(record: Record, others: list[Record], where: str, max_meters: float) -> list[Problem]:
+    """A warning on the later line of each pair of ``record`` and one of ``others`` at most ``max_meters`` apart,
+    naming the earlier line."""
+    found = []
+    for other in others:
+        later, earlier = (record, other) if record.line > other.line else (other, record)
+        meters = distance_km((later["latitude"], later["longitude"]),
+                             (earlier["latitude"], earlier["longitude"])) * 1000
+        if meters <= max_meters:
+            found.append(Problem(where, later.line, "latitude",
+                                 f"doublon possible de la ligne {earlier.line} (« {earlier['nom']} ») : "
+                                 f"à {meters:.0f} m", "warning"))
+    return found

@@ -12,6 +12,7 @@ from conftest import ROOT, header, row
 from lieux.core.config import Config, ConfigError, read_settings_file
 from lieux.tools.benchdirectory import directory_sizes
 from lieux.tools.browser import CHROMIUM
+from test_pages_browser import browser, open_page  # noqa: F401 - fixtures
 
 PAGE_SIZE = 2
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -156,38 +157,12 @@ def served(paged):
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from lieux.tools.browser import chromium
-
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def open_page(browser):
-    opened = []
-
-    def open_(url, width=1280):
-        page = browser.new_page(viewport={"width": width, "height": 900})
-        page.errors = []
-        page.on("pageerror", lambda e: page.errors.append(str(e)))
-        page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
-        page.goto(url)
-        opened.append(page)
-        return page
-
-    yield open_
-    for page in opened:
-        page.close()
-
-
 def shown(page, selector):
     return page.eval_on_selector_all(selector, "els => els.filter(e => !e.closest('[hidden]')).map(e => e.textContent)")
 
 
 @browser_only
-def test_the_index_search_finds_a_place_listed_under_another_departement(served, open_page):
+def test_the_index_search_finds_a_place_listed_under_another_departement(served, open_page):  # noqa: F811 - the fixtures imported above
     page = open_page(served + "/lieux/?dep=75")
     page.fill("#finder-q", "montreuil")
     page.wait_for_function("document.getElementById('finder-count').textContent.startsWith('Aucun')")
@@ -202,7 +177,7 @@ def test_the_index_search_finds_a_place_listed_under_another_departement(served,
 
 
 @browser_only
-def test_the_index_counts_follow_the_query(served, open_page):
+def test_the_index_counts_follow_the_query(served, open_page):  # noqa: F811 - the fixtures imported above
     page = open_page(served + "/lieux/?q=fablab")
     page.wait_for_function("document.querySelectorAll('#annuaire-liste li').length === 6")
     options = page.eval_on_selector_all("#finder-dep option", "els => els.map(e => [e.value, e.textContent])")
@@ -212,7 +187,7 @@ def test_the_index_counts_follow_the_query(served, open_page):
 
 
 @browser_only
-def test_a_list_page_filter_keeps_only_its_matching_rows_and_its_state(served, open_page):
+def test_a_list_page_filter_keeps_only_its_matching_rows_and_its_state(served, open_page):  # noqa: F811 - the fixtures imported above
     page = open_page(served + "/annuaire/fablab/75/")
     assert shown(page, "#liste-lieux li > a") == ["Fablab 0", "Fablab 1"]
     page.select_option("#liste-service", "bureaux")
@@ -233,7 +208,7 @@ def test_a_list_page_filter_keeps_only_its_matching_rows_and_its_state(served, o
 
 
 @browser_only
-def test_a_list_page_filter_of_a_paged_list_offers_the_whole_list_on_the_index(served, open_page):
+def test_a_list_page_filter_of_a_paged_list_offers_the_whole_list_on_the_index(served, open_page):  # noqa: F811 - the fixtures imported above
     page = open_page(served + "/annuaire/fablab/75/page/2/")
     page.fill("#liste-q", "fablab 4")
     link = page.get_by_role("link", name="chercher parmi les 5 lieux de la liste").get_attribute("href")
@@ -242,7 +217,7 @@ def test_a_list_page_filter_of_a_paged_list_offers_the_whole_list_on_the_index(s
 
 
 @browser_only
-def test_without_javascript_a_list_page_shows_every_row_and_no_filter(served, browser):
+def test_without_javascript_a_list_page_shows_every_row_and_no_filter(served, browser):  # noqa: F811 - the fixtures imported above
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(served + "/annuaire/fablab/75/page/2/?q=introuvable")
@@ -253,7 +228,7 @@ def test_without_javascript_a_list_page_shows_every_row_and_no_filter(served, br
 
 
 @browser_only
-def test_the_keyboard_alone_goes_from_the_search_box_to_a_place_found(served, open_page):
+def test_the_keyboard_alone_goes_from_the_search_box_to_a_place_found(served, open_page):  # noqa: F811 - the fixtures imported above
     page = open_page(served + "/lieux/")
     page.focus("#finder-q")
     page.keyboard.type("boulogne")
@@ -269,7 +244,7 @@ def test_the_keyboard_alone_goes_from_the_search_box_to_a_place_found(served, op
 
 
 @browser_only
-def test_the_keyboard_alone_goes_through_the_pages_of_a_list(served, open_page):
+def test_the_keyboard_alone_goes_through_the_pages_of_a_list(served, open_page):  # noqa: F811 - the fixtures imported above
     page = open_page(served + "/annuaire/fablab/75/")
     for _ in range(60):
         page.keyboard.press("Tab")
@@ -283,7 +258,7 @@ def test_the_keyboard_alone_goes_through_the_pages_of_a_list(served, open_page):
 @browser_only
 @pytest.mark.parametrize("path", ["/lieux/", "/lieux/?q=fablab", "/annuaire/fablab/75/page/2/?q=fablab"])
 @pytest.mark.parametrize("width", [1280, 390])
-def test_no_serious_accessibility_violation_in_the_directory(served, open_page, path, width):
+def test_no_serious_accessibility_violation_in_the_directory(served, open_page, path, width):  # noqa: F811 - the fixtures imported above
     page = open_page(served + path, width)
     if "q=" in path and path.startswith("/lieux/"):
         page.wait_for_selector("#annuaire-liste li")

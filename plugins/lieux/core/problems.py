@@ -95,6 +95,13 @@ class Record:
         """The cells as written, keyed by column."""
         return dict(zip(self.columns, self.cells, strict=True))
 
+    def cells_in(self, names: tuple[str, ...]) -> tuple[str, ...]:
+        """The cells as written, in the order of ``names`` (``""`` for a column the row lacks)."""
+        if names == self.columns:
+            return self.cells
+        raw = self.raw
+        return tuple(raw.get(name, "") for name in names)
+
 
 def display_path(path: str | os.PathLike[str]) -> str:
     """``path`` relative to the working directory when it lies below it."""

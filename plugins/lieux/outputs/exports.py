@@ -18,7 +18,7 @@ def places_csv(ctx: Context) -> str:
     """The validated data, sorted by id."""
     names = ctx.reference.schema.names
     ordered = sorted(ctx.site.places, key=lambda p: p.id)
-    return csv_text(names, ([p.record.raw.get(n, "") for n in names] for p in ordered))
+    return csv_text(names, (p.record.cells_in(names) for p in ordered))
 
 
 def _property(value: Any) -> Any:

@@ -72,7 +72,8 @@ def report_url(place: Place, repo_url: str) -> str:
 
 
 def place_details(place: Place, repo_url: str = "") -> PlaceDetails:
-    raw_status = (place.record.raw.get("statut") or "").strip()
+    (raw_status,) = place.record.cells_in(("statut",))
+    raw_status = raw_status.strip()
     opening = place.date_ouverture
     return PlaceDetails(
         status=place.status_label if raw_status else "",

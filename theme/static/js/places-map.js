@@ -63,14 +63,15 @@
     });
   }
 
+  /* A cluster's bubble: its count always inside it (a wider bubble from 1,000 places on). */
   function clusterIcon(count) {
     var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
-    var label = "Groupe de " + count + " lieux";
+    var wide = count >= 1000;
     return new NamedIcon({
       html: "<div><span>" + count + "</span></div>",
-      className: "marker-cluster marker-cluster-" + size,
-      iconSize: L.point(40, 40),
-      label: label
+      className: "marker-cluster marker-cluster-" + size + (wide ? " marker-cluster-wide" : ""),
+      iconSize: wide ? L.point(52, 52) : L.point(40, 40),
+      label: "Groupe de " + count + " lieux"
     });
   }
 

@@ -123,6 +123,7 @@ def test_validate_explains_each_spreadsheet_file_in_one_message(variant, expecte
 def test_names_are_compared_without_case_accents_punctuation_or_articles():
     assert name_key("Le Café-Numérique !") == name_key("cafe numerique") == "cafe numerique"
     assert name_key("L'Atelier des Fabricants") == name_key("atelier fabricants")
+    assert name_key("Lesquin_Dessous LE_LA d'Orsay") == "lesquin dessous orsay"
 
 
 def test_a_duplicate_name_is_a_warning_with_both_lines(schema, region, write_csv):

@@ -15,8 +15,10 @@ from ..core.geo import distance_km
 from ..core.problems import Problem, Record
 from ..core.text import fold
 
-WORD = re.compile(r"[a-z0-9]+")
 STOP_WORDS = frozenset("le la les l de du des d et a au aux the".split())
+# A run of letters and digits that is not a stop word: the words of a name in one pass.
+_STOPS = "|".join(sorted(STOP_WORDS, key=len, reverse=True))
+WORD = re.compile(rf"(?<![a-z0-9])(?!(?:{_STOPS})(?![a-z0-9]))[a-z0-9]+")
 CELL_DEGREES = 0.001  # a grid cell is about 110 m tall: neighbours within 50 m share or touch one
 ROW = 1 << 20  # a cell's key is row × ROW + column: a column index (|longitude| / CELL_DEGREES) stays below 2¹⁸
 # The cells after a cell: with the cell itself, each pair of neighbouring cells is looked at once.
@@ -25,8 +27,7 @@ FORWARD = (1, ROW - 1, ROW, ROW + 1)
 
 def name_key(name: str) -> str:
     """« Le Café-Numérique ! » → « cafe numerique »: case, accents, punctuation and articles ignored."""
-    words = WORD.findall(name.lower() if name.isascii() else fold(name))  # fold() of ASCII is its lower case
-    return " ".join(w for w in words if w not in STOP_WORDS)
+    return " ".join(WORD.findall(name.lower() if name.isascii() else fold(name)))  # fold() of ASCII: lower case
 
 
 def find_duplicates(records: Iterable[Record], where: str, max_meters: float = 50.0) -> list[Problem]:

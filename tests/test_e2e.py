@@ -93,9 +93,9 @@ def visit(browser):
 
 
 def map_at_rest(page):
-    """Wait until no zoom or cluster animation runs: during one, Leaflet keeps the old and the new markers."""
+    """Wait until no zoom animation runs: during one, Leaflet keeps the old and the new markers."""
     page.wait_for_function("""() => new Promise(done => {
-        const busy = () => document.querySelector('.leaflet-zoom-anim, .leaflet-cluster-anim');
+        const busy = () => document.querySelector('.leaflet-zoom-anim');
         let calm = 0;
         const check = () => { calm = busy() ? 0 : calm + 1; calm >= 3 ? done(true) : setTimeout(check, 100); };
         check();

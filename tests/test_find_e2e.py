@@ -39,7 +39,7 @@ def settled(page):
     """Wait until the finder has applied its state: no update pending, the search data there if needed."""
     page.wait_for_function("""() => {
         const f = window.PlacesFind && PlacesFind.finder;
-        return f && f.timer === 0 && !f.writeTimer && (!f.state.q.trim() || f.searcher) && !f.layer.loading
+        return f && f.timer === 0 && !f.writeTimer && (!f.state.q.trim() || f.searcher)
           && document.getElementById('finder').hasAttribute('data-results');
     }""")
 

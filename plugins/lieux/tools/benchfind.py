@@ -43,7 +43,7 @@ LISTEN = """() => {
 }"""
 SETTLED = """() => {
   const f = window.PlacesFind && PlacesFind.finder;
-  return f && f.timer === 0 && !f.writeTimer && (!f.state.q.trim() || f.searcher) && !f.layer.loading;
+  return f && f.timer === 0 && !f.writeTimer && (!f.state.q.trim() || f.searcher);
 }"""
 LAST_LATENCY = """() => {
   const b = window.__bench;
@@ -109,8 +109,8 @@ def _measure(browser: Any, url: str, runs: int) -> dict[str, Any]:
         page.evaluate(LISTEN)
         page.focus("#finder-q")
         page.wait_for_function("document.getElementById('finder').dataset.searchState === 'ready'", timeout=120_000)
-        # The steady state: the group of every place, built when the page is idle, is ready.
-        page.wait_for_function("PlacesFind.finder.layer.fullReady", timeout=120_000)
+        # The steady state: the index of every place (built at once, or when the page is idle) is ready.
+        page.wait_for_function("PlacesFind.finder.layer.full !== null", timeout=120_000)
         _settle(page)
         page.keyboard.type(QUERY, delay=KEY_DELAY_MS)
         _settle(page)

@@ -406,12 +406,8 @@
   /* ---- Searching ---- */
 
   Finder.prototype.whenIdle = function (fn) {
-    var self = this;
-    this.layer.whenLoaded(function () {
-      if (window.requestIdleCallback) window.requestIdleCallback(fn, { timeout: 4000 });
-      else setTimeout(fn, 1500);
-      void self;
-    });
+    if (window.requestIdleCallback) window.requestIdleCallback(fn, { timeout: 4000 });
+    else setTimeout(fn, 1500);
   };
 
   /* The search data, fetched once; every place's text made searchable. */

@@ -116,14 +116,12 @@
     this.icons = data.types.map(function (type) { return placeIcon(type.color); });
     this.points = null;                      // supercluster's input, one per place, made once
     this.full = null;                        // the index of every place, once built
-    this.fullReady = false;
     this.index = null;                       // the index of the places shown
     this.shown = new Uint8Array(this.n);     // 1 for a place shown
     this.shownCount = 0;
     this.drawn = {};                         // what is on the map: "c<cluster id>" or "p<place>" → marker
     this.leaves = {};                        // cluster id → the places it holds, once asked (see visibleOf)
     this.layer = L.layerGroup().addTo(map);
-    this.loading = false;                    // kept for the pages' tests: the index is built at once
     this.opened = -1;
     this.opener = null;    // the element that had the focus when a popup was opened from the keyboard
     this.origin = null;
@@ -156,11 +154,6 @@
     var container = this.map.getContainer();
     container.setAttribute("data-loaded", String(count));
     document.dispatchEvent(new CustomEvent("lieux:map-updated"));
-  };
-
-  /* Run fn once the places shown are on the map (always the case: the index is built at once). */
-  Layer.prototype.whenLoaded = function (fn) {
-    fn();
   };
 
   /* Show the places of list (indexes), or every place when list is null. */
@@ -199,7 +192,6 @@
   Layer.prototype.prepareFull = function () {
     if (this.full) return;
     this.full = this.build(null);
-    this.fullReady = true;
   };
 
   /* Whether place i is among the places shown. */

@@ -158,6 +158,11 @@ def not_canonical(raw: bytes, sniffed: Sniffed, header: list[str], columns: tupl
     """Why ``raw`` is not in its canonical form ``canonical`` (empty when it is), in French."""
     if raw == canonical.encode("utf-8"):
         return []
+    return _shape_problems(raw, sniffed, header, columns) or ["guillemets superflus ou lignes vides"]
+
+
+def _shape_problems(raw: bytes, sniffed: Sniffed, header: list[str], columns: tuple[str, ...]) -> list[str]:
+    """What is wrong with the file's shape, in French: encoding, BOM, separator, line ends, column order."""
     checks = (
         (sniffed.encoding != "utf-8", "encodé en Windows-1252 au lieu d'UTF-8"),
         (sniffed.bom, "commence par une marque d'ordre des octets (BOM), ajoutée par Excel ou LibreOffice"),
@@ -166,7 +171,7 @@ def not_canonical(raw: bytes, sniffed: Sniffed, header: list[str], columns: tupl
         (tuple(header) != columns, "colonnes dans un autre ordre que celui du schéma"),
         (not raw.endswith(b"\n"), "pas de retour à la ligne à la fin"),
     )
-    return [reason for failed, reason in checks if failed] or ["guillemets superflus ou lignes vides"]
+    return [reason for failed, reason in checks if failed]
 
 
 def is_canonical(raw: bytes, sniffed: Sniffed, table: Table, columns: tuple[str, ...]) -> bool:
@@ -174,9 +179,8 @@ def is_canonical(raw: bytes, sniffed: Sniffed, table: Table, columns: tuple[str,
     right (UTF-8 without BOM, commas, LF, the schema's columns, a final line break, no blank line), a
     row without quotes is canonical (none of its cells can hold a comma, a quote or a line break):
     only the rows written with quotes are encoded again and compared with their lines."""
-    if (b"\r" in raw or sniffed.bom or sniffed.delimiter != "," or tuple(table.header) != columns
-            or not raw.endswith(b"\n") or b"\n\n" in raw or raw.startswith(b"\n")):
-        return False
+    if _shape_problems(raw, sniffed, table.header, columns) or b"\r" in raw or b"\n\n" in raw or raw.startswith(b"\n"):
+        return False  # (a lone CR, or a blank line, may still be canonical: the full comparison decides)
     lines = sniffed.text.split("\n")
     if lines[0] != _row(columns):
         return False

@@ -124,7 +124,7 @@ def map_data(ctx: Context) -> dict[str, Any]:
     ``types`` give each type's colour and its numbers of places, on the map and in all;
     ``departements``, ``communes`` and ``services`` are the tables that ``dep``, ``commune``
     (indexes) and ``services`` (bit ``1 << i``) point into; ``communeDeps`` gives each commune's
-    département, for the places whose ``dep`` is null; an ``id`` is null where ``browser_slug``
+    département, for the places whose ``dep`` is null; an ``id`` is null where ``slugify``
     of the name gives it; ``unmapped`` counts the places only the directory lists.
     """
     site = ctx.site

@@ -217,10 +217,11 @@
     for (var k = 0; k < features.length; k++) {
       var f = features[k];
       var cluster = f.properties.cluster;
-      var key = cluster ? "c" + f.properties.cluster_id : "p" + f.properties.i + (fans[f.properties.i] || "");
+      var fan = cluster ? null : fans[f.properties.i];
+      var key = cluster ? "c" + f.properties.cluster_id : "p" + f.properties.i + (fan ? "/" + fan.join("/") : "");
       var marker = this.drawn[key];
       if (!marker) {
-        marker = cluster ? this.clusterMarker(f) : this.marker(f.properties.i, fans[f.properties.i]);
+        marker = cluster ? this.clusterMarker(f) : this.marker(f.properties.i, fan);
         this.layer.addLayer(marker);
       }
       next[key] = marker;
@@ -230,7 +231,7 @@
   };
 
   /* Places at one address, at street level: set apart on a small circle around it, each
-   * reachable; place → "/dx/dy" (its offset in pixels). */
+   * reachable; place → [dx, dy] (its offset in pixels). */
   Layer.prototype.fans = function (features) {
     var at = {};
     var fans = {};
@@ -246,25 +247,24 @@
       var radius = Math.max(20, list.length * 28 / (2 * Math.PI));
       list.forEach(function (i, k) {
         var angle = 2 * Math.PI * k / list.length - Math.PI / 2;
-        fans[i] = "/" + Math.round(radius * Math.cos(angle)) + "/" + Math.round(radius * Math.sin(angle));
+        fans[i] = [Math.round(radius * Math.cos(angle)), Math.round(radius * Math.sin(angle))];
       });
     });
     return fans;
   };
 
-  Layer.prototype.marker = function (i, fan) {
+  /* The marker of place i; offset: [dx, dy] when it is set apart from others at its address. */
+  Layer.prototype.marker = function (i, offset) {
     var p = this.places[i];
     var F = this.F;
     var type = this.data.types[p[F.type]];
     var commune = this.options.communeLabel(i);
-    var icon = this.icons[p[F.type]];
-    var offset = fan ? fan.split("/").slice(1).map(Number) : null;
-    if (offset) icon = placeIcon(type.color, offset);
+    var icon = offset ? placeIcon(type.color, offset) : this.icons[p[F.type]];
     var marker = L.marker([p[F.lat], p[F.lon]], {
       icon: icon,
       title: p[F.nom] + ", " + type.label.toLowerCase() + (commune ? ", " + commune : ""),
       place: i,
-      offset: offset,
+      offset: offset || null,
       autoPanOnFocus: false
     });
     var self = this;

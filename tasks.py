@@ -173,7 +173,7 @@ def build(c, places=None, cache=None, output=None, settings=None):
     sitebuild.forget(target)  # until this build is published whole
     # With GEOCODE_ON_BUILD, Pelican geocodes first, then reads the inputs again.
     report = sitebuild.build_site(path, overrides, config, None if config.geocode_on_build else result, target)
-    sitebuild.record(target, digest)
+    sitebuild.record(target, digest, report.files)
     print(f"{target} : {report.line()}")
 
 

@@ -34,12 +34,13 @@ class PublishReport:
     moved: int = 0
     removed: int = 0
     kept: int = 0
+    files: dict[str, list[int]] = field(default_factory=dict)  # the published site after it: ``listing``
 
     def line(self) -> str:
         return f"{self.moved} fichier(s) nouveau(x) ou modifié(s), {self.removed} supprimé(s), {self.kept} inchangé(s)"
 
 
-def same_bytes(path: Path, data: bytes) -> bool:
+def same_bytes(path: str | Path, data: bytes) -> bool:
     """Whether ``path`` holds exactly ``data`` (False when it cannot be read)."""
     try:
         with open(path, "rb") as file:
@@ -55,6 +56,23 @@ def same_files(a: Path, b: Path) -> bool:
         return a.read_bytes() == b.read_bytes()
     except OSError:
         return False
+
+
+def listing(root: str | Path) -> dict[str, list[int]]:
+    """``{relative path: [size, mtime_ns]}`` of every file under ``root`` (posix separators), in one pass."""
+    found: dict[str, list[int]] = {}
+
+    def visit(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    visit(entry.path, f"{prefix}{entry.name}/")
+                else:
+                    info = entry.stat()
+                    found[prefix + entry.name] = [info.st_size, info.st_mtime_ns]
+
+    visit(os.fspath(root), "")
+    return found
 
 
 def _files(root: Path) -> dict[str, Path]:
@@ -83,6 +101,8 @@ class SiteFiles:
     published: Path | None = None
     produced: set[str] = field(default_factory=set)
     indexed: set[str] = field(default_factory=set)  # pages for the search index
+    _published_there: bool | None = field(default=None, repr=False, compare=False)
+    _folders: set[str] = field(default_factory=set, repr=False, compare=False)
 
     def write(self, rel: str, data: str | bytes) -> None:
         """Write ``data`` at ``rel`` (relative to the site's root), unless the site already holds it."""
@@ -92,10 +112,29 @@ class SiteFiles:
             path = self.staging / rel
             if not same_bytes(path, raw):
                 _replace_atomically(path, raw)
-        elif not same_bytes(self.published / rel, raw):
-            path = self.staging / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(raw)
+        elif not (self._has_published() and same_bytes(os.path.join(self.published, rel), raw)):
+            self._write_staged(rel, raw)
+
+    def _has_published(self) -> bool:
+        """Whether a published site is there to compare with (not on a first build): looked at once."""
+        if self._published_there is None:
+            self._published_there = self.published is not None and self.published.is_dir()
+        return self._published_there
+
+    def _write_staged(self, rel: str, raw: bytes) -> None:
+        """Write a new file of the staging folder (tens of thousands a build: plain strings, each folder made once)."""
+        path = os.path.join(self.staging, rel)
+        folder = os.path.dirname(path)
+        if folder not in self._folders:
+            try:
+                os.mkdir(folder)  # a place's own folder: its parent is most often there already
+            except FileExistsError:
+                pass
+            except FileNotFoundError:
+                os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
+        with open(path, "wb") as file:
+            file.write(raw)
 
     def written_by_pelican(self, path: str | Path) -> None:
         """Pelican's writer has just written ``path`` (its own pages) into the staging folder."""
@@ -122,7 +161,8 @@ class SiteFiles:
             if target.exists():
                 target.rmdir()
             os.replace(self.staging, target)
-            report.moved = sum(len(names) for _, _, names in os.walk(target))
+            report.files = listing(target)
+            report.moved = len(report.files)
             return report
         staged = _files(self.staging)
         target.mkdir(parents=True, exist_ok=True)
@@ -144,6 +184,7 @@ class SiteFiles:
             _remove_empty_folders(target)
         shutil.rmtree(self.staging, ignore_errors=True)
         report.kept -= report.moved
+        report.files = listing(target)
         return report
 
 

@@ -29,7 +29,7 @@ from typing import Any
 
 from .. import CONFIG_KEY, FILES_KEY, RESULT_KEY
 from ..core.config import Config
-from ..core.sitefiles import PublishReport, SiteFiles
+from ..core.sitefiles import PublishReport, SiteFiles, listing
 from ..pipeline import Result
 
 logger = logging.getLogger(__name__)
@@ -107,17 +107,6 @@ def fingerprint(config: Config, settings_file: str, overrides: dict[str, Any], t
     return digest.hexdigest()
 
 
-def _published(target: Path) -> dict[str, list[int]]:
-    """``{relative path: [size, mtime_ns]}`` of every file under ``target``."""
-    found = {}
-    for folder, _, names in os.walk(target):
-        for name in names:
-            path = os.path.join(folder, name)
-            info = os.stat(path)
-            found[os.path.relpath(path, target)] = [info.st_size, info.st_mtime_ns]
-    return found
-
-
 def up_to_date(target: Path, digest: str) -> bool:
     """Whether the last build into ``target`` had this fingerprint and its files are still as it left them."""
     try:
@@ -125,12 +114,13 @@ def up_to_date(target: Path, digest: str) -> bool:
     except (OSError, ValueError):
         return False
     return isinstance(manifest, dict) and manifest.get("fingerprint") == digest and target.is_dir() and (
-        manifest.get("files") == _published(target))
+        manifest.get("files") == listing(target))
 
 
-def record(target: Path, digest: str) -> None:
-    """Note what this build was made from and the files it left, for the next one to compare with."""
-    manifest = {"fingerprint": digest, "files": _published(target)}
+def record(target: Path, digest: str, files: dict[str, list[int]]) -> None:
+    """Note what this build was made from and the files it left (``sitefiles.listing`` of ``target``), for the
+    next one to compare with."""
+    manifest = {"fingerprint": digest, "files": files}
     temporary = manifest_path(target).with_suffix(f".{os.getpid()}.tmp")
     temporary.write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
     os.replace(temporary, manifest_path(target))

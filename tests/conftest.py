@@ -138,7 +138,7 @@ def mapped_ids(site):
     """The ids of the places on the map of a built site (read from its map data as the browser reads it)."""
     import json
 
-    from lieux.outputs.mapview import map_places
+    from lieux.outputs.mapdata import map_places
 
     data = json.loads((site / "lieux-carte.json").read_text(encoding="utf-8"))
     return {place["id"] for place in map_places(data)}

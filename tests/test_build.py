@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, ROOT, header, row
-from lieux.outputs.mapview import map_places
+from lieux.outputs.mapdata import map_places
 
 SMALL = FIXTURES / "places-small.csv"
 CACHE = FIXTURES / "geocache-small.csv"

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from conftest import ROOT
-from lieux.outputs.mapview import map_places
+from lieux.outputs.mapdata import map_places
 from test_e2e import CHROMIUM, browser, map_at_rest, real_site, shown_places, visit  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed: browser tests skipped")

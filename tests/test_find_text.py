@@ -8,7 +8,7 @@ import unicodedata
 import pytest
 from conftest import FIXTURES, ROOT
 from lieux.core.text import fold, slugify
-from lieux.outputs.mapview import map_places
+from lieux.outputs.mapdata import map_places
 
 CORE = ROOT / "theme" / "static" / "js" / "find-core.js"
 CACHE = FIXTURES / "geocache-small.csv"

@@ -87,7 +87,7 @@ def _map(ctx: Context) -> Any:
 
 
 def _map_data(ctx: Context) -> bytes:
-    from .mapview import render_data
+    from .mapdata import render_data
 
     return render_data(ctx)
 

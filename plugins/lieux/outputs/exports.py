@@ -12,6 +12,7 @@ from typing import Any
 
 from ..core.csvfile import csv_text
 from .context import Context
+from .jsontext import encode_rows
 
 
 def places_csv(ctx: Context) -> str:
@@ -43,11 +44,10 @@ def places_geojson(ctx: Context) -> bytes:
     return _unsorted_rows_json(head, "features", features) + b"\n"
 
 
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _unsorted_rows_json(head: dict[str, Any], key: str, rows: Any) -> bytes:
     """As ``jsontext.rows_json``, with ``head``'s keys in their own order and ``key`` last (GeoJSON's habit)."""
-    start = dumps(head)[:-1].encode() + b"," + dumps(key).encode() + b":["
-    return start + b",".join(dumps(row).encode() for row in rows) + b"]}"
+    start = dumps(head)[:-1].encode() + b"," + dumps(key).encode() + b":"
+    return start + encode_rows(rows, dumps) + b"}"

@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from ..stages.site import Partner, Place, Project
 from .context import Context
+from .jsontext import json_for_script
 
 DESCRIPTION_CHARS = 155
 NBSP = "\u00a0"
@@ -58,12 +59,6 @@ def describe(place: Place, region_name: str = "") -> str:
     return one_line(f"{head}. {tail}" if tail else f"{head}.", DESCRIPTION_CHARS)
 
 
-def script_json(data: dict[str, Any]) -> Markup:
-    from .mapview import json_for_script  # the one escaping for script elements (Folium loads with it)
-
-    return json_for_script(data)
-
-
 def place_jsonld(place: Place, url: str) -> dict[str, Any]:
     """schema.org ``Place``: name, address, coordinates, page and the place's own site."""
     data: dict[str, Any] = {"@context": "https://schema.org", "@type": "Place", "name": place.nom}
@@ -98,14 +93,15 @@ def partner_jsonld(partner: Partner, url: str, description: str) -> dict[str, An
 def place_meta(place: Place, ctx: Context) -> Meta:
     region_name = ctx.reference.region.name
     return Meta(describe(place, region_name), "website",
-                script_json(place_jsonld(place, absolute_url(ctx, place.url))))
+                json_for_script(place_jsonld(place, absolute_url(ctx, place.url))))
 
 
 def partner_meta(partner: Partner, ctx: Context) -> Meta:
     summary = partner.summary or plain(partner.content)
     description = one_line(summary, DESCRIPTION_CHARS) if summary else (
         f"{partner.title}{NBSP}: partenaire des lieux d'innovation en {ctx.reference.region.name}")
-    return Meta(description, "website", script_json(partner_jsonld(partner, absolute_url(ctx, partner.url), summary)))
+    jsonld = partner_jsonld(partner, absolute_url(ctx, partner.url), summary)
+    return Meta(description, "website", json_for_script(jsonld))
 
 
 def project_meta(project: Project, ctx: Context) -> Meta:

@@ -93,6 +93,7 @@ def assemble(records: Iterable[Record], locations: Mapping[str, Location], docum
              edit_url: str = "", today: date | None = None, stale_days: int = 730) -> Site:
     """One Site: every object built, sorted for display, not linked yet."""
     today = today or date.today()
+    Place.read_columns(schema.names)
     places = sorted((place(r, schema, region, locations.get(r["id"]), urls, edit_url) for r in records),
                     key=lambda p: (sort_key(p.nom), p.id))
     documents = list(documents)

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from ..core.text import french_date
 from ..stages.site import Partner, Place, Project
@@ -61,8 +61,12 @@ def issue_url(repo_url: str, form: str, title: str, **fields: str) -> str:
     """A repository's issue form prefilled with ``fields``, every value percent-encoded ("" without REPO_URL)."""
     if not repo_url:
         return ""
-    query = urlencode({"template": form, "title": title, **fields}, encoding="utf-8")
-    return f"{repo_url.rstrip('/')}/issues/new?{query}"
+    return f"{repo_url.rstrip('/')}/issues/new?{query_string({'template': form, 'title': title, **fields})}"
+
+
+def query_string(fields: dict[str, str]) -> str:
+    """``urlencode(fields)`` for text values, without its checks of every value's type (one call per page)."""
+    return "&".join(f"{quote_plus(name)}={quote_plus(value)}" for name, value in fields.items())
 
 
 def report_url(place: Place, repo_url: str) -> str:
@@ -79,7 +83,7 @@ def place_details(place: Place, repo_url: str = "") -> PlaceDetails:
         status=place.status_label if raw_status else "",
         opening=Dated(opening, french_date(opening)) if opening else None,
         report_url=report_url(place, repo_url),
-        map_query="?" + urlencode({"lieu": place.id}) if place.location else "",
+        map_query=f"?lieu={quote_plus(place.id)}" if place.location else "",
     )
 
 

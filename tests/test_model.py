@@ -122,3 +122,14 @@ def test_update_dates_read_as_french_text(site):
     assert by_id(site, "atelier-a").date_maj_text == "du 15 janvier 2024"
     assert by_id(site, "ecole-e").date_maj_text == "de juin 2024"
     assert by_id(site, "cowork-b").date_maj_text == "de 2024"
+
+
+def test_any_slice_of_the_pages_is_the_same_slice_of_every_page(result):
+    from lieux.outputs import page_count, pages
+    from lieux.outputs.context import Context
+
+    ctx = Context(result.site, result.reference, fixture_config())
+    every = [(p.template, p.save_as) for p in pages(ctx)]
+    assert page_count(ctx) == len(every) and len(set(every)) == len(every)
+    for start, stop in ((0, 3), (2, 9), (4, 5), (7, None), (len(every) - 1, len(every) + 5), (len(every), None)):
+        assert [(p.template, p.save_as) for p in pages(ctx, start, stop)] == every[start:stop]

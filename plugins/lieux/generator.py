@@ -22,7 +22,7 @@ from . import CONFIG_KEY, FILES_KEY, RESULT_KEY
 from .core.config import Config, ConfigError
 from .core.html import render_markdown
 from .core.problems import BuildStopped
-from .outputs import FILES, links, pages
+from .outputs import FILES, links, page_count, pages
 from .outputs.context import Context
 from .outputs.render import Renderer, nav_links, page_job, write_all
 from .outputs.vendor import MissingAssets, copy_vendor_assets
@@ -116,10 +116,10 @@ class PlacesGenerator(Generator):
         self.env.auto_reload = False  # this environment lives for one build: no need to check templates' dates
         renderer = Renderer(self.env, self.context, config.relative_urls)
 
-        def jobs() -> Iterator[Callable[[], list[tuple[str, str]]]]:
-            return (page_job(page, renderer, common) for page in pages(ctx))
+        def jobs(start: int, stop: int | None) -> Iterator[Callable[[], list[tuple[str, str]]]]:
+            return (page_job(page, renderer, common) for page in pages(ctx, start, stop))
 
-        write_all(jobs, len(self.site.places), files, first=[partial(data_file, file, ctx) for file in FILES])
+        write_all(jobs, page_count(ctx), files, first=[partial(data_file, file, ctx) for file in FILES])
         try:
             copy_vendor_assets(config, Path(self.output_path) / self.settings.get("THEME_STATIC_DIR", "theme"))
         except MissingAssets as exc:

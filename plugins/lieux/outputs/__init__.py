@@ -8,7 +8,7 @@ that renders it from the ``Context``. Adding an export is one module and one lin
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,31 +53,54 @@ class Page:
     listed: bool = True  # in the sitemap (the embedded map is not a page to find)
 
 
-def pages(ctx: Context) -> Iterator[Page]:
-    """Every HTML page the plugin writes, in a fixed order."""
+Section = tuple[Sequence[Any], Callable[[Any], Page]]
+
+
+def _sections(ctx: Context) -> list[Section]:
+    """The HTML pages the plugin writes, in a fixed order, as runs of alike pages: (items, the page of an item)."""
     site, urls = ctx.site, ctx.config.urls
-    yield Page("carte", "index.html", "", "index", lambda: {"carte": _map(ctx)})
-    yield Page("carte-integree", find.EMBED_SAVE_AS, find.EMBED_URL, "carte-integree", lambda: {"carte": _map(ctx)},
-               listed=False)
-    yield Page("integrer", find.EMBED_HELP_SAVE_AS, find.EMBED_HELP_URL, "integrer", lambda: find.embed_help(ctx))
     size = ctx.config.directory_page_size
-    yield Page("lieux", urls.directory_save_as, urls.directory, "lieux",
-               lambda: {"table": directory.index_table(site, urls, size)})
-    yield from (Page("lieux-liste", p.save_as, p.url, "lieux",
-                     lambda p=p: {"list_page": p, "list_services": directory.page_services(p, site)})
-                for p in directory.list_pages(site, urls, size))
-    yield from (Page("lieu", p.save_as, p.url, "lieu", lambda p=p: {"place": p, **_place(p, ctx)}) for p in site.places)
-    yield Page("partenaires", urls.partners_save_as, urls.partners, "partenaires")
-    yield from (Page("partenaire", p.save_as, p.url, "partenaire", lambda p=p: {"partner": p, **_partner(p, ctx)})
-                for p in site.partners)
-    yield Page("projets", urls.projects_save_as, urls.projects, "projets", lambda: _projects(site))
-    yield from (Page("projet", p.save_as, p.url, "projet", lambda p=p: {"project": p, **_project(p, ctx)})
-                for p in site.projects)
-    yield Page("evenements", urls.events_save_as, urls.events, "evenements")
-    yield from (Page("evenement", e.save_as, e.url, "evenement", lambda e=e: {"event": e}) for e in site.events)
-    yield Page("suivi", urls.journal_save_as, urls.journal, "suivi",
-               lambda: {"journal": journal(site), "statuses": statuses(ctx)})
-    yield Page("aide", urls.help_save_as, urls.help, "aide", lambda: {"needs": help.offers_by_need(ctx)})
+    return [
+        ([""], lambda _: Page("carte", "index.html", "", "index", lambda: {"carte": _map(ctx)})),
+        ([""], lambda _: Page("carte-integree", find.EMBED_SAVE_AS, find.EMBED_URL, "carte-integree",
+                              lambda: {"carte": _map(ctx)}, listed=False)),
+        ([""], lambda _: Page("integrer", find.EMBED_HELP_SAVE_AS, find.EMBED_HELP_URL, "integrer",
+                              lambda: find.embed_help(ctx))),
+        ([""], lambda _: Page("lieux", urls.directory_save_as, urls.directory, "lieux",
+                              lambda: {"table": directory.index_table(site, urls, size)})),
+        (directory.list_pages(site, urls, size),
+         lambda p: Page("lieux-liste", p.save_as, p.url, "lieux",
+                        lambda: {"list_page": p, "list_services": directory.page_services(p, site)})),
+        (site.places, lambda p: Page("lieu", p.save_as, p.url, "lieu", lambda: {"place": p, **_place(p, ctx)})),
+        ([""], lambda _: Page("partenaires", urls.partners_save_as, urls.partners, "partenaires")),
+        (site.partners, lambda p: Page("partenaire", p.save_as, p.url, "partenaire",
+                                       lambda: {"partner": p, **_partner(p, ctx)})),
+        ([""], lambda _: Page("projets", urls.projects_save_as, urls.projects, "projets", lambda: _projects(site))),
+        (site.projects, lambda p: Page("projet", p.save_as, p.url, "projet",
+                                       lambda: {"project": p, **_project(p, ctx)})),
+        ([""], lambda _: Page("evenements", urls.events_save_as, urls.events, "evenements")),
+        (site.events, lambda e: Page("evenement", e.save_as, e.url, "evenement", lambda: {"event": e})),
+        ([""], lambda _: Page("suivi", urls.journal_save_as, urls.journal, "suivi",
+                              lambda: {"journal": journal(site), "statuses": statuses(ctx)})),
+        ([""], lambda _: Page("aide", urls.help_save_as, urls.help, "aide",
+                              lambda: {"needs": help.offers_by_need(ctx)})),
+    ]
+
+
+def pages(ctx: Context, start: int = 0, stop: int | None = None) -> Iterator[Page]:
+    """Every HTML page the plugin writes, in a fixed order; only those from ``start`` to ``stop`` (slice's
+    bounds), found without making the pages before them."""
+    for items, page in _sections(ctx):
+        if stop is not None and stop <= 0:
+            return
+        if start < len(items):
+            yield from map(page, items[max(start, 0):stop])
+        start -= len(items)
+        stop = None if stop is None else stop - len(items)
+
+
+def page_count(ctx: Context) -> int:
+    return sum(len(items) for items, _ in _sections(ctx))
 
 
 def _map(ctx: Context) -> Any:

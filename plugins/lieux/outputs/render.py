@@ -14,7 +14,6 @@ import os
 import posixpath
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import islice
 from typing import Any
 
 from jinja2 import Environment, Template, meta, pass_context
@@ -116,30 +115,40 @@ def nav_links(pelican_pages: list[Any]) -> list[NavLink]:
 
 Job = Callable[[], Iterable[tuple[str, str]]]
 PARALLEL_FROM = 2000  # fewer jobs than this are done by one process: forking would cost more than it saves
-SHARES_PER_PROCESS = 4  # jobs are cut in this many runs of neighbours per process, taken as processes finish theirs
+SHARES_PER_PROCESS = 12  # jobs are cut in this many runs of neighbours per process, taken as processes finish theirs
 _JOB: tuple[Any, ...] = ()  # what forked workers inherit: the jobs and the files
 
 
-def write_all(jobs: Callable[[], Iterable[Job]], count: int, files: Any, first: Sequence[Job] = ()) -> None:
-    """Run the ``first`` jobs, then those that ``jobs()`` yields (about ``count``; each job gives ``(path, text)``
-    pairs: a page, a data file…), and write what they give, in as many forked processes as there are CPUs.
-    Each of the ``first`` jobs (the long ones: data files) is a share of its own, taken first; the others are
-    cut in runs of neighbours (pages that share work, like the two map pages, stay together) that a process
-    alone makes, so no list of them is ever held. The files do not depend on which process wrote them."""
+def write_all(jobs: Callable[[int, int | None], Iterable[Job]], count: int, files: Any,
+              first: Sequence[Job] = ()) -> None:
+    """Run the ``first`` jobs, then the ``count`` jobs that ``jobs(start, stop)`` yields from ``start`` to ``stop``
+    (each job gives ``(path, text)`` pairs: a page, a data file…), and write what they give, in as many forked
+    processes as there are CPUs. Each of the ``first`` jobs (the long ones: data files) is a share of its own,
+    taken first; the others are cut in runs of neighbours (pages that share work, like the two map pages, stay
+    together) that a process alone makes, so no list of them is ever held; small runs, so that processes end
+    together. The files do not depend on which process wrote them."""
     processes = _processes()
     if processes < 2 or count < PARALLEL_FROM:
-        _run([*first, *jobs()], files)
+        _run([*first, *jobs(0, None)], files)
         return
     global _JOB
     shares = processes * SHARES_PER_PROCESS
     _JOB = (first, jobs, files, shares, -(-count // shares))
     try:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
-            for produced, indexed in pool.imap_unordered(_run_share, range(len(first) + shares)):
+            for produced, indexed in pool.imap_unordered(_run_share, _longest_first(len(first), shares)):
                 files.produced |= produced
                 files.indexed |= indexed
     finally:
         _JOB = ()
+
+
+def _longest_first(first: int, shares: int) -> list[int]:
+    """The order shares are handed out: the ``first`` jobs, then the first and the last runs of pages (the
+    maps and lists of the directory; the documents and the help page), longer than the others, so that no
+    process is left alone with a long share at the end."""
+    runs = list(range(first, first + shares))
+    return [*range(first), *runs[:1], *runs[-1:][:shares - 1], *runs[1:-1]]
 
 
 def page_job(page: Any, renderer: Renderer, common: Mapping[str, Any]) -> Callable[[], list[tuple[str, str]]]:
@@ -161,8 +170,7 @@ def _run_share(share: int) -> tuple[set[str], set[str]]:
         _run([first[share]], mine)
     else:
         share -= len(first)
-        last = share == shares - 1  # ``count`` is an estimate: the last share takes whatever jobs remain
-        _run(islice(jobs(), share * size, None if last else (share + 1) * size), mine)
+        _run(jobs(share * size, (share + 1) * size), mine)
     return mine.produced, mine.indexed
 
 

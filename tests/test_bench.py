@@ -43,3 +43,13 @@ def test_every_figure_of_the_issue_has_a_line_with_its_goal():
     assert lines["invoke validate (s)"] == "< 1" and lines["carte : données gz (o/lieu)"] == "≤ 15"
     assert lines["plus grande page HTML (Mo)"] == "≤ 1" and lines["1ers groupes de la carte (s)"] == "≤ 0,4"
     assert lines["  fichiers réécrits"] == "0"
+
+
+def test_writing_alone_makes_files_of_the_same_sizes_in_the_same_folders(tmp_path):
+    site = tmp_path / "site"
+    (site / "lieux" / "a").mkdir(parents=True)
+    (site / "lieux" / "a" / "index.html").write_bytes(b"x" * 300)
+    (site / "robots.txt").write_bytes(b"")
+    assert benchsite.write_alone(site, tmp_path / "copy") >= 0
+    copy = {k: v[2] for k, v in benchsite.snapshot(tmp_path / "copy").items()}
+    assert copy == {os.path.join("lieux", "a", "index.html"): 300, "robots.txt": 0}

@@ -70,7 +70,8 @@ def measure_size(root: Path, config: Config, size: int, runs: int, browser: bool
         mapped = raw["map_bytes"]
         figures = {
             "places": size, "build_s": _median(raw["build_s"]), "build_mib": max(raw["build_kib"]) / 1024,
-            "rebuild_s": _median(raw["rebuild_s"]), "rebuilt_files": raw["rebuilt_files"], "files": raw["files"],
+            "write_s": _median(raw["write_s"]), "rebuild_s": _median(raw["rebuild_s"]),
+            "rebuilt_files": raw["rebuilt_files"], "files": raw["files"],
             "one_row_files": raw["one_row"][1], "validate_s": _median(raw["validate_s"]),
             "largest_html_bytes": raw["largest_html"][0], "largest_html": raw["largest_html"][1],
             "map_raw_per_place": mapped[0], "map_gzip_per_place": mapped[1], "floors": floor,
@@ -131,6 +132,8 @@ def rows_of(f: dict[str, Any]) -> list[tuple[str, float | None, str, str, str, f
     return [
         ("construction (s)", f["build_s"], f"{f['build_s']:.2f}", f"≤ {_goal_build(size):g}" if _goal_build(size)
          else "", f"{build_floor:.2f}", "build_s"),
+        ("  écrire ses fichiers, rien d'autre (s)", f.get("write_s"), _fmt(f.get("write_s"), ".2f"), "",
+         "disque, à l'instant", ""),
         ("mémoire maximale (Mio)", f["build_mib"], f"{f['build_mib']:.0f}",
          {50_000: "< 300", 200_000: "< 1 536"}.get(size, ""), "", "build_mib"),
         ("reconstruction, rien de changé (s)", f["rebuild_s"], f"{f['rebuild_s']:.2f}",

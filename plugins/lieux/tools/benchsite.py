@@ -1,12 +1,13 @@
 """What ``invoke bench`` measures on a built site, from outside: commands timed, memory, files.
 
 Every figure comes from running the project's own commands in a child process (``python -m
-invoke build|validate``) from a project root — this checkout, or another release's — so the
-same code measures this release and the previous one:
+invoke build|validate``) from a project root — this checkout, or another release's, its modules
+compiled first (``compile_sources``) — so the same code measures this release and the previous one:
 
 - ``build``: wall seconds of a build into a folder that does not exist yet, and the peak
   resident memory of the build (``os.wait4``: the largest of the process and of its children
-  it waited for — the forked renderers included);
+  it waited for — the forked renderers included); right after each, ``write_alone``: the seconds
+  the file system takes to write files of the same sizes in the same folders, nothing else;
 - ``rebuild``: the same build again, nothing changed: seconds, and how many files changed
   (content, inode or modification time);
 - ``one_row``: one place's description changed, built again into the same folder: which
@@ -47,6 +48,33 @@ def run(root: Path, *args: str) -> tuple[float, int]:
             raise RuntimeError(f"invoke {' '.join(args)} : code {process.returncode}\n"
                                f"{errors.read()[-2000:].decode('utf-8', 'replace')}")
     return seconds, usage.ru_maxrss
+
+
+def compile_sources(root: Path) -> None:
+    """Compile the project's own modules (``plugins/``, ``tasks.py``, the settings) as pip compiles an installed
+    package's: each command then times the work, not compiling its sources again, which it would do every time
+    where ``PYTHONDONTWRITEBYTECODE`` is set (as on this machine)."""
+    import compileall
+
+    compileall.compile_dir(root / "plugins", quiet=1)
+    for name in ("tasks.py", "pelicanconf.py", "publishconf.py"):
+        if (root / name).exists():
+            compileall.compile_file(root / name, quiet=1)
+
+
+def write_alone(site: Path, target: Path) -> float:
+    """Seconds to write, into ``target``, files of the sizes of ``site``'s, each in a folder of the same name:
+    what the file system costs any build of this site, at this moment (nothing rendered, nothing read)."""
+    sizes = [(os.path.relpath(os.path.join(base, name), site), os.path.getsize(os.path.join(base, name)))
+             for base, _, names in os.walk(site) for name in names]
+    zeros = bytes(max((size for _, size in sizes), default=0))
+    start = time.perf_counter()
+    for rel, size in sizes:
+        path = os.path.join(target, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as file:
+            file.write(zeros[:size])
+    return time.perf_counter() - start
 
 
 def startup(root: Path) -> float:
@@ -101,13 +129,16 @@ def edit_one_row(source: Path, target: Path) -> str:
 
 def measure(root: Path, places: Path, work: Path, runs: int) -> dict[str, Any]:
     """Every figure of one synthetic site, ``runs`` times where timed (medians taken by the caller)."""
-    figures: dict[str, Any] = {"build_s": [], "build_kib": [], "rebuild_s": [], "validate_s": []}
+    figures: dict[str, Any] = {"build_s": [], "build_kib": [], "rebuild_s": [], "validate_s": [], "write_s": []}
     out = work / "out"
+    compile_sources(root)
     for number in range(runs):
         out = work / f"out-{number}"  # a new folder each time: a clean build
         seconds, kib = run(root, "build", "--places", str(places), "--output", str(out))
         figures["build_s"].append(seconds)
         figures["build_kib"].append(kib)
+        figures["write_s"].append(write_alone(out, work / f"written-{number}"))
+        shutil.rmtree(work / f"written-{number}")
     before = snapshot(out)
     for _ in range(runs):
         figures["rebuild_s"].append(run(root, "build", "--places", str(places), "--output", str(out))[0])

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..core.csvfile import csv_text
 from .context import Context
-from .jsontext import encode_rows
+from .jsontext import array_parts
 
 
 def places_csv(ctx: Context) -> str:
@@ -50,4 +50,4 @@ dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 def _unsorted_rows_json(head: dict[str, Any], key: str, rows: Any) -> bytes:
     """As ``jsontext.rows_json``, with ``head``'s keys in their own order and ``key`` last (GeoJSON's habit)."""
     start = dumps(head)[:-1].encode() + b"," + dumps(key).encode() + b":"
-    return start + encode_rows(rows, dumps) + b"}"
+    return b"".join([start, *array_parts(rows, dumps), b"}"])

@@ -8,6 +8,8 @@ import random
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -57,31 +59,32 @@ def _median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
-def measure_size(root: Path, config: Config, size: int, runs: int, browser: bool) -> dict[str, Any]:
-    """Every figure of one synthetic site of ``size`` places, built from ``root``, with this machine's floors."""
+def measure_size(root: Path, config: Config, size: int, runs: int, browser: bool, work: Path) -> dict[str, Any]:
+    """Every figure of one synthetic site of ``size`` places, built from ``root`` in a new folder under ``work``,
+    with this machine's floors."""
     from . import benchfloor, benchsite
 
     schema, rows = synthetic_places(config, size)
-    with tempfile.TemporaryDirectory(prefix=f"bench-{size}-") as tmp:
-        places = Path(tmp) / "places.csv"
-        write_rows(places, rows, schema)
-        raw = benchsite.measure(root, places, Path(tmp), runs)
-        floor = benchfloor.floors(places, rows, benchsite.startup(root))
-        mapped = raw["map_bytes"]
-        figures = {
-            "places": size, "build_s": _median(raw["build_s"]), "build_mib": max(raw["build_kib"]) / 1024,
-            "write_s": _median(raw["write_s"]), "rebuild_s": _median(raw["rebuild_s"]),
-            "rebuilt_files": raw["rebuilt_files"], "files": raw["files"],
-            "one_row_files": raw["one_row"][1], "validate_s": _median(raw["validate_s"]),
-            "largest_html_bytes": raw["largest_html"][0], "largest_html": raw["largest_html"][1],
-            "map_raw_per_place": mapped[0], "map_gzip_per_place": mapped[1], "floors": floor,
-        }
-        if browser:
-            from .benchdirectory import bench_directory
-            from .benchfind import bench_find
+    tmp = tempfile.mkdtemp(prefix=f"bench-{size}-", dir=work)
+    places = Path(tmp) / "places.csv"
+    write_rows(places, rows, schema)
+    raw = benchsite.measure(root, places, Path(tmp), runs)
+    floor = benchfloor.floors(places, rows, benchsite.startup(root), Path(tmp))
+    mapped = raw["map_bytes"]
+    figures = {
+        "places": size, "build_s": _median(raw["build_s"]), "build_mib": max(raw["build_kib"]) / 1024,
+        "write_s": _median(raw["write_s"]), "rebuild_s": _median(raw["rebuild_s"]),
+        "rebuilt_files": raw["rebuilt_files"], "files": raw["files"],
+        "one_row_files": raw["one_row"][1], "validate_s": _median(raw["validate_s"]),
+        "largest_html_bytes": raw["largest_html"][0], "largest_html": raw["largest_html"][1],
+        "map_raw_per_place": mapped[0], "map_gzip_per_place": mapped[1], "floors": floor,
+    }
+    if browser:
+        from .benchdirectory import bench_directory
+        from .benchfind import bench_find
 
-            figures["find"] = bench_find(raw["site"], runs=5)
-            figures["directory"] = bench_directory(raw["site"], runs=5)
+        figures["find"] = bench_find(raw["site"], runs=5)
+        figures["directory"] = bench_directory(raw["site"], runs=5)
     return figures
 
 
@@ -89,11 +92,21 @@ def bench_build(config: Config, sizes: list[int], runs: int, browser: bool = Tru
     """Measure synthetic sites of each size and print every figure beside its goal, floor and previous value."""
     previous = load_previous()
     results = []
-    for size in sizes:
-        figures = measure_size(ROOT, config, size, runs, browser and size <= 50_000)
-        results.append(figures)
-        print_size(figures, previous.get("sizes", {}).get(str(size), {}), runs)
+    with bench_folder() as work:
+        for size in sizes:
+            figures = measure_size(ROOT, config, size, runs, browser and size <= 50_000, work)
+            results.append(figures)
+            print_size(figures, previous.get("sizes", {}).get(str(size), {}), runs)
     return results
+
+
+@contextmanager
+def bench_folder() -> Iterator[Path]:
+    """Where every site of a benchmark is built, removed only at its end: removing tens of thousands of files
+    makes the next ones slower to create for a while on some file systems (ext4 mounted with ``discard``, as
+    here), which would be timed as the next builds'."""
+    with tempfile.TemporaryDirectory(prefix="bench-") as work:
+        yield Path(work)
 
 
 def load_previous(path: Path = PREVIOUS) -> dict[str, Any]:
@@ -106,8 +119,9 @@ def load_previous(path: Path = PREVIOUS) -> dict[str, Any]:
 def record_previous(root: Path, sizes: list[int], runs: int, commit: str, path: Path = PREVIOUS) -> None:
     """Measure the release checked out at ``root`` with this benchmark and keep its figures in ``path``."""
     config = Config.from_settings({})
-    found = {str(size): _plain(measure_size(root, config, size, runs if size <= 10_000 else 1, False))
-             for size in sizes}
+    with bench_folder() as work:
+        found = {str(size): _plain(measure_size(root, config, size, runs if size <= 10_000 else 1, False, work))
+                 for size in sizes}
     path.write_text(json.dumps({"commit": commit, "measured": time.strftime("%Y-%m-%d"),
                                 "load": os.getloadavg()[0], "runs": runs, "sizes": found},
                                ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -137,8 +137,7 @@ def measure(root: Path, places: Path, work: Path, runs: int) -> dict[str, Any]:
         seconds, kib = run(root, "build", "--places", str(places), "--output", str(out))
         figures["build_s"].append(seconds)
         figures["build_kib"].append(kib)
-        figures["write_s"].append(write_alone(out, work / f"written-{number}"))
-        shutil.rmtree(work / f"written-{number}")
+        figures["write_s"].append(write_alone(out, work / f"written-{number}"))  # removed with work, at the end
     before = snapshot(out)
     for _ in range(runs):
         figures["rebuild_s"].append(run(root, "build", "--places", str(places), "--output", str(out))[0])

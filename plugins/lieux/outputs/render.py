@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import posixpath
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,15 +21,20 @@ from jinja2 import Environment, Template, meta, pass_context
 from jinja2.runtime import Context as JinjaContext
 from markupsafe import Markup
 
+TAG = re.compile(r"{{.*?}}|{%.*?%}", re.S)
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
 
 def names_read(env: Environment) -> frozenset[str]:
-    """Every variable the theme's templates read from their context (Pelican's own ``!simple`` ones excluded)."""
+    """Every variable the theme's templates may read from their context (Pelican's own ``!simple`` ones excluded):
+    each identifier inside their tags. A few more than they read (attributes, filters, their own variables), found
+    without parsing them, which would cost more than the few names too many (the context keeps only the names
+    it holds)."""
     names: set[str] = set()
     for name in env.list_templates():
-        if name.startswith("!"):
-            continue
-        source = env.loader.get_source(env, name)[0]
-        names |= meta.find_undeclared_variables(env.parse(source))
+        if not name.startswith("!"):
+            for tag in TAG.findall(env.loader.get_source(env, name)[0]):
+                names.update(IDENTIFIER.findall(tag))
     return frozenset(names)
 
 
@@ -81,7 +87,7 @@ class Renderer:
 
     def __init__(self, env: Environment, context: Mapping[str, Any], relative_urls: bool) -> None:
         self.env = env
-        self.base = {name: context[name] for name in sorted(names_read(env)) if name in context}
+        self.base = {**env.globals, **{name: context[name] for name in sorted(names_read(env)) if name in context}}
         self.base.setdefault("localsiteurl", context.get("localsiteurl"))
         self.relative_urls = relative_urls
         self.templates: dict[str, Template] = {}
@@ -97,7 +103,14 @@ class Renderer:
             context["SITEURL"] = context["localsiteurl"] = relative_siteurl(save_as)
         context["output_file"] = save_as
         context.update(values)
-        return self.template(template).render(context)
+        # ``Template.render(context)``, without copying the context twice more (once to merge the environment's
+        # globals, already in it): what Jinja does with a context it may share.
+        page = self.template(template)
+        try:
+            return self.env.concat(page.root_render_func(page.new_context(context, shared=True)))  # type: ignore[attr-defined]
+        except Exception:
+            self.env.handle_exception()
+            raise  # handle_exception raises the error, with the template's lines in its traceback
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, ROOT, header, row
+from lieux.outputs import mapdata
 from lieux.outputs.mapdata import map_places
 
 SMALL = FIXTURES / "places-small.csv"
@@ -65,6 +66,21 @@ def test_the_map_data_holds_every_mapped_place(site):
     assert sorted(places) == ["atelier-a", "cowork-b", "ecole-e", "incub-c", "tiers-d"]
     assert data["placeUrl"] == "lieux/{id}/"
     assert places["cowork-b"]["ferme"] == 1 and places["atelier-a"]["ferme"] == 0
+
+
+def test_the_map_data_holds_the_first_views_clusters_of_every_place(site):
+    data = map_data(site)
+    first, count = data["firstClusters"], len(data["columns"]["lat"])
+    assert sorted(map(int, first)) == list(range(data["cluster"]["minZoom"], mapdata.FIRST_ZOOM_UNTIL + 1))
+    for items in first.values():  # each place once: alone (its index) or in one cluster (its count)
+        assert sum(1 if isinstance(item, int) else item[2] for item in items) == count
+        assert sorted(item for item in items if isinstance(item, int)) == sorted(set(i for i in items if isinstance(i, int)))
+
+
+def test_without_node_the_map_data_has_no_first_clusters_and_says_so(caplog, tmp_path):
+    columns = {"lat": [48.85], "lon": [2.35]}
+    assert mapdata.first_clusters(columns, {"minZoom": 7, **mapdata.CLUSTER}, [7], tmp_path / "nowhere") is None
+    assert "premiers groupes" in caplog.text
 
 
 def test_the_map_frames_the_places_and_sets_max_zoom(site):

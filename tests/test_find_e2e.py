@@ -391,6 +391,29 @@ def test_clusters_say_how_many_places_they_hold_and_markers_are_big_enough(real_
     assert boxes and all(round(b["width"]) >= 24 and round(b["height"]) >= 24 for b in boxes)
 
 
+def test_the_first_clusters_made_at_build_time_are_those_of_the_browsers_index(real_site, visit, places):  # noqa: F811
+    v = visit(real_site + "/")
+    page = v.page
+    page.wait_for_selector(".folium-map[data-loaded]")
+    found = page.evaluate("""() => {
+        const layer = PlacesFind.finder.layer;
+        layer.prepareFull();
+        const out = {};
+        for (const zoom of Object.keys(layer.first)) {
+          out[zoom] = layer.full.getClusters([-180, -85, 180, 85], +zoom).map(f => f.properties.cluster
+            ? [f.geometry.coordinates[0], f.geometry.coordinates[1], f.properties.point_count, f.properties.cluster_id]
+            : f.properties.i);
+        }
+        return out;
+    }""")
+    first = places["data"]["firstClusters"]
+    assert sorted(found) == sorted(first) and first
+    for zoom, items in first.items():
+        assert [i if isinstance(i, int) else i[2:] for i in found[zoom]] == [
+            i if isinstance(i, int) else i[2:] for i in items]
+        assert all(isinstance(a, int) or math.dist(a[:2], b[:2]) < 1e-5 for a, b in zip(found[zoom], items))
+
+
 def test_places_at_one_address_stand_apart_at_street_level(real_site, visit, places):  # noqa: F811
     spots = {}
     for place, point in places["mapped"].items():

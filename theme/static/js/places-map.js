@@ -11,8 +11,7 @@
 
   var COLOR = /^#[0-9a-fA-F]{6}$/;
   var PLACE_ZOOM = 16;   // a single place, or a place opened from the list
-  var NO_CLUSTER_ZOOM = 16; // street level and closer: every place apart (places at one address in a fan)
-  var CLUSTER_RADIUS = 50;  // pixels
+  var SOON = {};         // the index of every place, not built yet: the view is drawn from data.firstClusters
   var FIT_MAX_ZOOM = 15; // framing a selection never zooms in further
   var USEFUL_ZOOM = 9;   // below this, the first framing keeps the central 95 % of the places
   var GESTURES = {
@@ -103,9 +102,12 @@
    * options.describe(i) → the popup's content for place i; communeLabel(i); onOpen(i), onClose(i).
    *
    * The places shown are indexed by supercluster (a k-d tree per zoom level, built in one pass:
-   * some 2 µs a place), and only what the view holds is drawn, again at every move: a few dozen
-   * markers and clusters, whatever the number of places. The index of every place is kept, so
-   * that coming back to « all » (an emptied query, a facet unticked) costs nothing. */
+   * some 2 µs a place), with the options of data.cluster, and only what the view holds is drawn,
+   * again at every move: a few dozen markers and clusters, whatever the number of places. The
+   * index of every place is kept, so that coming back to « all » (an emptied query, a facet
+   * unticked) costs nothing. It is built when the page is idle (prepareFull), or at once when
+   * something needs it: until then, the views of every place are drawn from data.firstClusters,
+   * the same clusters made at build time (mapdata.py). */
   function Layer(map, data, F, options) {
     this.map = map;
     this.data = data;
@@ -114,6 +116,8 @@
     this.places = data.places;
     this.n = data.places.length;
     this.icons = data.types.map(function (type) { return placeIcon(type.color); });
+    this.noClusterZoom = data.cluster.maxZoom + 1; // street level and closer: every place apart (at one address, in a fan)
+    this.first = data.firstClusters || {};   // zoom → the clusters of every place made at build time
     this.points = null;                      // supercluster's input, one per place, made once
     this.full = null;                        // the index of every place, once built
     this.index = null;                       // the index of the places shown
@@ -131,8 +135,7 @@
     frenchControls(map);
   }
 
-  /* A supercluster index over the places of list (every place when null). Its radius is in the
-   * map's pixels (tiles of 256), and street level and closer shows every place apart. */
+  /* A supercluster index over the places of list (every place when null), with data.cluster's options. */
   Layer.prototype.build = function (list) {
     var places = this.places;
     var F = this.F;
@@ -144,9 +147,7 @@
       }
     }
     var points = this.points;
-    var index = new window.Supercluster({
-      radius: CLUSTER_RADIUS, extent: 256, minZoom: this.map.getMinZoom() || 0, maxZoom: NO_CLUSTER_ZOOM - 1
-    });
+    var index = new window.Supercluster(L.extend({}, this.data.cluster));
     return index.load(list ? list.map(function (k) { return points[k]; }) : points);
   };
 
@@ -171,8 +172,7 @@
       this.index = this.build(list);
     } else {
       this.shown.fill(1);
-      this.prepareFull();
-      this.index = this.full;
+      this.index = this.full || SOON;
     }
     this.shownCount = count;
     this.clear();
@@ -182,8 +182,9 @@
 
   /* Whether list (null: every place) holds the places already shown. */
   Layer.prototype.same = function (list) {
-    if (!list) return this.index === this.full;
-    if (this.index === this.full || list.length !== this.shownCount) return false;
+    var all = this.index === this.full || this.index === SOON;
+    if (!list) return all;
+    if (all || list.length !== this.shownCount) return false;
     for (var k = 0; k < list.length; k++) if (!this.shown[list[k]]) return false;
     return true;
   };
@@ -192,6 +193,35 @@
   Layer.prototype.prepareFull = function () {
     if (this.full) return;
     this.full = this.build(null);
+    if (this.index === SOON) this.index = this.full;
+  };
+
+  /* The index of the places shown (that of every place built now if it was not yet). */
+  Layer.prototype.tree = function () {
+    if (this.index === SOON) this.prepareFull();
+    return this.index;
+  };
+
+  /* What the index of every place would give for bbox at zoom, from data.firstClusters; null for
+   * a zoom it does not hold. */
+  Layer.prototype.firstView = function (bbox, zoom) {
+    var level = this.first[zoom];
+    if (!level) return null;
+    var places = this.places;
+    var F = this.F;
+    var features = [];
+    for (var k = 0; k < level.length; k++) {
+      var item = level[k];
+      var cluster = typeof item !== "number";
+      var lon = cluster ? item[0] : places[item][F.lon];
+      var lat = cluster ? item[1] : places[item][F.lat];
+      if (lon < bbox[0] || lon > bbox[2] || lat < bbox[1] || lat > bbox[3]) continue;
+      features.push({
+        type: "Feature", geometry: { type: "Point", coordinates: [lon, lat] },
+        properties: cluster ? { cluster: true, cluster_id: item[3], point_count: item[2] } : { i: item }
+      });
+    }
+    return features;
   };
 
   /* Whether place i is among the places shown. */
@@ -211,8 +241,9 @@
     if (!this.index) return;
     var zoom = Math.round(this.map.getZoom());
     var box = this.map.getBounds().pad(0.25);
-    var features = this.index.getClusters([box.getWest(), box.getSouth(), box.getEast(), box.getNorth()], zoom);
-    var fans = zoom >= NO_CLUSTER_ZOOM ? this.fans(features) : {};
+    var bbox = [box.getWest(), box.getSouth(), box.getEast(), box.getNorth()];
+    var features = (this.index === SOON && this.firstView(bbox, zoom)) || this.tree().getClusters(bbox, zoom);
+    var fans = zoom >= this.noClusterZoom ? this.fans(features) : {};
     var next = {};
     for (var k = 0; k < features.length; k++) {
       var f = features[k];
@@ -286,7 +317,7 @@
     var marker = L.marker([c[1], c[0]], { icon: clusterIcon(count), cluster: id, autoPanOnFocus: false });
     var self = this;
     var expand = function (focus) {
-      var zoom = Math.min(self.index.getClusterExpansionZoom(id), NO_CLUSTER_ZOOM);
+      var zoom = Math.min(self.tree().getClusterExpansionZoom(id), self.noClusterZoom);
       var centre = marker.getLatLng();
       self.map.setView(centre, Math.max(zoom, self.map.getZoom() + 1), { animate: false });
       if (focus) self.focusNear(centre);
@@ -341,7 +372,7 @@
     var set = this.leaves[id];
     if (!set) {
       set = this.leaves[id] = {};
-      this.index.getLeaves(id, Infinity).forEach(function (f) { set[f.properties.i] = true; });
+      this.tree().getLeaves(id, Infinity).forEach(function (f) { set[f.properties.i] = true; });
     }
     return set[i] === true;
   };
@@ -352,11 +383,11 @@
     var lat = p[this.F.lat];
     var lon = p[this.F.lon];
     var box = [lon - 1e-5, lat - 1e-5, lon + 1e-5, lat + 1e-5];
-    for (var zoom = Math.round(this.map.getZoom()); zoom < NO_CLUSTER_ZOOM; zoom++) {
-      var apart = this.index.getClusters(box, zoom).some(function (f) { return !f.properties.cluster && f.properties.i === i; });
+    for (var zoom = Math.round(this.map.getZoom()); zoom < this.noClusterZoom; zoom++) {
+      var apart = this.tree().getClusters(box, zoom).some(function (f) { return !f.properties.cluster && f.properties.i === i; });
       if (apart) return zoom;
     }
-    return Math.max(NO_CLUSTER_ZOOM, Math.round(this.map.getZoom()));
+    return Math.max(this.noClusterZoom, Math.round(this.map.getZoom()));
   };
 
   Layer.prototype.bounds = function (list) {

@@ -411,7 +411,8 @@ def test_the_first_clusters_made_at_build_time_are_those_of_the_browsers_index(r
     for zoom, items in first.items():
         assert [i if isinstance(i, int) else i[2:] for i in found[zoom]] == [
             i if isinstance(i, int) else i[2:] for i in items]
-        assert all(isinstance(a, int) or math.dist(a[:2], b[:2]) < 1e-5 for a, b in zip(found[zoom], items))
+        pairs = zip(found[zoom], items, strict=True)
+        assert all(isinstance(a, int) or math.dist(a[:2], b[:2]) < 1e-5 for a, b in pairs)
 
 
 def test_places_at_one_address_stand_apart_at_street_level(real_site, visit, places):  # noqa: F811

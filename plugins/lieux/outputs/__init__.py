@@ -54,6 +54,7 @@ class Page:
 
 
 Section = tuple[Sequence[Any], Callable[[Any], Page]]
+ONE = ("",)  # the items of a run of one page (the page does not read its item)
 
 
 def _sections(ctx: Context) -> list[Section]:
@@ -61,28 +62,28 @@ def _sections(ctx: Context) -> list[Section]:
     site, urls = ctx.site, ctx.config.urls
     size = ctx.config.directory_page_size
     return [
-        ([""], lambda _: Page("carte", "index.html", "", "index", lambda: {"carte": _map(ctx)})),
-        ([""], lambda _: Page("carte-integree", find.EMBED_SAVE_AS, find.EMBED_URL, "carte-integree",
+        (ONE, lambda _: Page("carte", "index.html", "", "index", lambda: {"carte": _map(ctx)})),
+        (ONE, lambda _: Page("carte-integree", find.EMBED_SAVE_AS, find.EMBED_URL, "carte-integree",
                               lambda: {"carte": _map(ctx)}, listed=False)),
-        ([""], lambda _: Page("integrer", find.EMBED_HELP_SAVE_AS, find.EMBED_HELP_URL, "integrer",
+        (ONE, lambda _: Page("integrer", find.EMBED_HELP_SAVE_AS, find.EMBED_HELP_URL, "integrer",
                               lambda: find.embed_help(ctx))),
-        ([""], lambda _: Page("lieux", urls.directory_save_as, urls.directory, "lieux",
+        (ONE, lambda _: Page("lieux", urls.directory_save_as, urls.directory, "lieux",
                               lambda: {"table": directory.index_table(site, urls, size)})),
         (directory.list_pages(site, urls, size),
          lambda p: Page("lieux-liste", p.save_as, p.url, "lieux",
                         lambda: {"list_page": p, "list_services": directory.page_services(p, site)})),
         (site.places, lambda p: Page("lieu", p.save_as, p.url, "lieu", lambda: {"place": p, **_place(p, ctx)})),
-        ([""], lambda _: Page("partenaires", urls.partners_save_as, urls.partners, "partenaires")),
+        (ONE, lambda _: Page("partenaires", urls.partners_save_as, urls.partners, "partenaires")),
         (site.partners, lambda p: Page("partenaire", p.save_as, p.url, "partenaire",
                                        lambda: {"partner": p, **_partner(p, ctx)})),
-        ([""], lambda _: Page("projets", urls.projects_save_as, urls.projects, "projets", lambda: _projects(site))),
+        (ONE, lambda _: Page("projets", urls.projects_save_as, urls.projects, "projets", lambda: _projects(site))),
         (site.projects, lambda p: Page("projet", p.save_as, p.url, "projet",
                                        lambda: {"project": p, **_project(p, ctx)})),
-        ([""], lambda _: Page("evenements", urls.events_save_as, urls.events, "evenements")),
+        (ONE, lambda _: Page("evenements", urls.events_save_as, urls.events, "evenements")),
         (site.events, lambda e: Page("evenement", e.save_as, e.url, "evenement", lambda: {"event": e})),
-        ([""], lambda _: Page("suivi", urls.journal_save_as, urls.journal, "suivi",
+        (ONE, lambda _: Page("suivi", urls.journal_save_as, urls.journal, "suivi",
                               lambda: {"journal": journal(site), "statuses": statuses(ctx)})),
-        ([""], lambda _: Page("aide", urls.help_save_as, urls.help, "aide",
+        (ONE, lambda _: Page("aide", urls.help_save_as, urls.help, "aide",
                               lambda: {"needs": help.offers_by_need(ctx)})),
     ]
 

@@ -3,8 +3,9 @@
 Pelican's writer copies its whole context (every setting) for each page, and Jinja copies
 it again for each ``{% include %}``: with tens of thousands of place pages, that copying
 costs more than the pages themselves. The renderer keeps, once, only the names the theme's
-templates read (found by parsing them), and gives each page that small context plus its own
-values — the same variables Pelican's writer would give, so the pages are byte-identical.
+templates may read (found by a scan of their tags) and Jinja's globals, and gives each page that
+small context plus its own values — the same variables Pelican's writer would give, so the pages
+are byte-identical — as a context Jinja may share, not copied again.
 """
 
 from __future__ import annotations

@@ -92,7 +92,9 @@ def map_data(ctx: Context) -> dict[str, Any]:
     ``departements``, ``communes`` and ``services`` are the tables that ``dep``, ``commune``
     (indexes) and ``services`` (bit ``1 << i``) point into; ``communeDeps`` gives each commune's
     département, for the places whose ``dep`` is null; an ``id`` is null where ``slugify``
-    of the name gives it; ``unmapped`` counts the places only the directory lists.
+    of the name gives it; ``unmapped`` counts the places only the directory lists. ``cluster`` holds
+    supercluster's options (the map's smallest zoom among them), and ``firstClusters``, when Node could
+    make them, the clusters of every place at each zoom from that one to ``FIRST_ZOOM_UNTIL``.
     """
     site = ctx.site
     communes = sorted({p.commune for p in site.mapped if p.commune}, key=lambda c: (sort_key(c), c))

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,32 +59,28 @@ def same_files(a: Path, b: Path) -> bool:
         return False
 
 
-def listing(root: str | Path) -> dict[str, list[int]]:
-    """``{relative path: [size, mtime_ns]}`` of every file under ``root`` (posix separators), in one pass."""
-    found: dict[str, list[int]] = {}
+def _entries(root: str | Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """``(relative path, entry)`` of every file under ``root`` (posix separators), in one pass of scandir."""
 
-    def visit(folder: str, prefix: str) -> None:
+    def visit(folder: str, prefix: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
         with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
-                    visit(entry.path, f"{prefix}{entry.name}/")
+                    yield from visit(entry.path, f"{prefix}{entry.name}/")
                 else:
-                    info = entry.stat()
-                    found[prefix + entry.name] = [info.st_size, info.st_mtime_ns]
+                    yield prefix + entry.name, entry
 
-    visit(os.fspath(root), "")
-    return found
+    return visit(os.fspath(root), "")
 
 
-def _files(root: Path) -> dict[str, Path]:
-    """``{relative path: path}`` of every file under ``root`` (posix separators)."""
-    found: dict[str, Path] = {}
-    for folder, _, names in os.walk(root):
-        base = Path(folder)
-        rel = base.relative_to(root).as_posix()
-        for name in names:
-            found[name if rel == "." else f"{rel}/{name}"] = base / name
-    return found
+def listing(root: str | Path) -> dict[str, list[int]]:
+    """``{relative path: [size, mtime_ns]}`` of every file under ``root``."""
+    return {rel: [info.st_size, info.st_mtime_ns] for rel, entry in _entries(root) for info in (entry.stat(),)}
+
+
+def _files(root: str | Path) -> dict[str, Path]:
+    """``{relative path: path}`` of every file under ``root``."""
+    return {rel: Path(entry.path) for rel, entry in _entries(root)}
 
 
 def _replace_atomically(path: Path, data: bytes) -> None:
@@ -174,17 +171,18 @@ class SiteFiles:
             os.replace(staged[rel], destination)
             report.moved += 1
         keep = self.produced | set(staged)
-        for rel, path in sorted(_files(target).items()):
+        report.files = listing(target)  # one pass over the published site: what it keeps is what it holds after
+        for rel in sorted(report.files):
             if rel in keep:
                 report.kept += 1
             else:
-                path.unlink()
+                (target / rel).unlink()
+                del report.files[rel]
                 report.removed += 1
         if report.removed:
             _remove_empty_folders(target)
         shutil.rmtree(self.staging, ignore_errors=True)
         report.kept -= report.moved
-        report.files = listing(target)
         return report
 
 

@@ -7,12 +7,11 @@ spreadsheet would run as a formula), and re-validates against the schema.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..core.csvfile import csv_text
 from .context import Context
-from .jsontext import array_parts
+from .jsontext import array_parts, dumps_in_order
 
 
 def places_csv(ctx: Context) -> str:
@@ -44,10 +43,7 @@ def places_geojson(ctx: Context) -> bytes:
     return _unsorted_rows_json(head, "features", features) + b"\n"
 
 
-dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
 def _unsorted_rows_json(head: dict[str, Any], key: str, rows: Any) -> bytes:
     """As ``jsontext.rows_json``, with ``head``'s keys in their own order and ``key`` last (GeoJSON's habit)."""
-    start = dumps(head)[:-1].encode() + b"," + dumps(key).encode() + b":"
-    return b"".join([start, *array_parts(rows, dumps), b"}"])
+    start = dumps_in_order(head)[:-1].encode() + b"," + dumps_in_order(key).encode() + b":"
+    return b"".join([start, *array_parts(rows, dumps_in_order), b"}"])

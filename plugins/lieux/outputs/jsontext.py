@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 CHUNK = 100  # rows encoded at once: the C encoder's speed, and pieces small enough for the allocator to reuse
 dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+dumps_in_order = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # keys as given (GeoJSON)
 
 
 def array_parts(rows: Iterable[Any], encode: Callable[[Any], str] = dumps) -> Iterator[bytes]:

@@ -83,6 +83,17 @@ def _files(root: str | Path) -> dict[str, Path]:
     return {rel: Path(entry.path) for rel, entry in _entries(root)}
 
 
+def _write_new(path: str, data: bytes) -> None:
+    """Write a file that is not there yet, with a system call per step (no buffered file object to make)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
 def _replace_atomically(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -130,8 +141,7 @@ class SiteFiles:
             except FileNotFoundError:
                 os.makedirs(folder, exist_ok=True)
             self._folders.add(folder)
-        with open(path, "wb") as file:
-            file.write(raw)
+        _write_new(path, raw)
 
     def written_by_pelican(self, path: str | Path) -> None:
         """Pelican's writer has just written ``path`` (its own pages) into the staging folder."""

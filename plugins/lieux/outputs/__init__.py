@@ -61,6 +61,7 @@ def _sections(ctx: Context) -> list[Section]:
     """The HTML pages the plugin writes, in a fixed order, as runs of alike pages: (items, the page of an item)."""
     site, urls = ctx.site, ctx.config.urls
     size = ctx.config.directory_page_size
+    listed = directory.page_of(site, urls, size)  # the list page of each place, for its breadcrumb
     return [
         (ONE, lambda _: Page("carte", "index.html", "", "index", lambda: {"carte": _map(ctx)})),
         (ONE, lambda _: Page("carte-integree", find.EMBED_SAVE_AS, find.EMBED_URL, "carte-integree",
@@ -72,7 +73,7 @@ def _sections(ctx: Context) -> list[Section]:
         (directory.list_pages(site, urls, size),
          lambda p: Page("lieux-liste", p.save_as, p.url, "lieux",
                         lambda: {"list_page": p, "list_services": directory.page_services(p, site)})),
-        (site.places, lambda p: Page("lieu", p.save_as, p.url, "lieu", lambda: {"place": p, **_place(p, ctx)})),
+        (site.places, lambda p: Page("lieu", p.save_as, p.url, "lieu", lambda: {"place": p, **_place(p, ctx, listed)})),
         (ONE, lambda _: Page("partenaires", urls.partners_save_as, urls.partners, "partenaires")),
         (site.partners, lambda p: Page("partenaire", p.save_as, p.url, "partenaire",
                                        lambda: {"partner": p, **_partner(p, ctx)})),
@@ -120,12 +121,11 @@ def statuses(ctx: Context) -> list[tuple[str, str]]:
     return [(c.value, c.label) for c in ctx.reference.documents.vocabulary("statut-projet").categories]
 
 
-def _place(place: Any, ctx: Context) -> dict[str, Any]:
+def _place(place: Any, ctx: Context, listed: dict[str, str]) -> dict[str, Any]:
     """Head (description, OpenGraph, JSON-LD), details (dates in words, report link) and the directory page
-    listing it, of a place page."""
+    listing it (``listed``: ``directory.page_of``), of a place page."""
     from . import pagedata, seo
 
-    listed = directory.page_of(ctx.site, ctx.config.urls, ctx.config.directory_page_size)
     return {"meta": seo.place_meta(place, ctx), "details": pagedata.place_details(place, ctx.config.repo_url),
             "directory_page": listed.get(place.id, ctx.config.urls.directory)}
 

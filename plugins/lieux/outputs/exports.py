@@ -21,17 +21,16 @@ def places_csv(ctx: Context) -> str:
     return csv_text(names, (p.record.cells_in(names) for p in ordered))
 
 
-def _property(value: Any) -> Any:
-    return list(value) if isinstance(value, tuple) else value
-
-
 def _feature(place: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    """A place as a GeoJSON Feature; its properties are its values by column (a list column's tuple is a JSON
+    array)."""
+    values = place.record.values
     return {
         "type": "Feature",
         "id": place.id,
         "geometry": {"type": "Point",
                      "coordinates": [round(place.location.longitude, 6), round(place.location.latitude, 6)]},
-        "properties": {name: _property(place.record.values[name]) for name in names},
+        "properties": {name: values[name] for name in names},
     }
 
 

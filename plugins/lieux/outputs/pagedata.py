@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote_plus, urlencode
 
 from ..core.text import french_date
@@ -69,10 +70,22 @@ def query_string(fields: dict[str, str]) -> str:
     return "&".join(f"{quote_plus(name)}={quote_plus(value)}" for name, value in fields.items())
 
 
+REPORT_TITLE = f"Lieu{NBSP}: "
+
+
 def report_url(place: Place, repo_url: str) -> str:
-    """The issue form of ``repo_url`` prefilled with the place, every value percent-encoded."""
-    return issue_url(repo_url, ISSUE_FORM, f"Lieu{NBSP}: {place.nom}", **{ISSUE_FIELD_ID: place.id,
-                                                                       ISSUE_FIELD_NAME: place.nom})
+    """The issue form of ``repo_url`` prefilled with the place, every value percent-encoded: what ``issue_url``
+    gives, with the form's part encoded once for all places and the name once for both fields."""
+    if not repo_url:
+        return ""
+    name = quote_plus(place.nom)
+    return (f"{_report_form(repo_url)}{name}&{ISSUE_FIELD_ID}={quote_plus(place.id)}&{ISSUE_FIELD_NAME}={name}")
+
+
+@lru_cache
+def _report_form(repo_url: str) -> str:
+    """The issue form's address up to the title's place name."""
+    return issue_url(repo_url, ISSUE_FORM, REPORT_TITLE)
 
 
 def place_details(place: Place, repo_url: str = "") -> PlaceDetails:

@@ -51,12 +51,11 @@ def _reads(env: Environment, name: str) -> tuple[str, ...]:
     return _READS[key]
 
 
-def _hashable(value: Any) -> Any:
-    try:
-        hash(value)
-    except TypeError:
-        return ("id", id(value))  # the value itself is kept with the cached text, so its id stays its own
-    return value
+def _key(value: Any) -> Any:
+    """A value's part of a partial's key: a string itself, anything else its identity (the value is kept with
+    the cached text, so its id stays its own). Equal objects that are not the same only render the partial
+    once more."""
+    return value if type(value) is str else id(value)
 
 
 def forget_shared() -> None:
@@ -70,17 +69,28 @@ def include_shared(context: JinjaContext, name: str) -> Markup:
     """``{{ include_shared("_site_nav.html") }}``: what ``{% include %}`` would give, rendered once for each
     distinct value of the variables the partial reads (the navigation is the same on every place page)."""
     env = context.environment
-    values = tuple(context.resolve_or_missing(n) for n in _reads(env, name))
-    key = (id(env), name, *map(_hashable, values))
-    if key not in _SHARED:
-        _SHARED[key] = (Markup(env.get_template(name).render(context.get_all())), (env, values))
-    return _SHARED[key][0]
+    resolve = context.resolve_or_missing
+    values = [resolve(n) for n in _reads(env, name)]
+    key = (id(env), name, *map(_key, values))
+    shared = _SHARED.get(key)
+    if shared is None:
+        shared = _SHARED[key] = (Markup(env.get_template(name).render(context.get_all())), (env, values))
+    return shared[0]
 
 
 def relative_siteurl(save_as: str) -> str:
-    """What Pelican's writer sets SITEURL to with RELATIVE_URLS: ``..`` once per folder of ``save_as``."""
-    depth = save_as.count("/")
-    return posixpath.join(*([".."] * depth)) if depth else "."
+    """What Pelican's writer sets SITEURL to with RELATIVE_URLS: ``..`` once per folder of ``save_as`` (the same
+    string for every page at one depth)."""
+    return _UP[save_as.count("/")]
+
+
+class _Up(dict[int, str]):
+    def __missing__(self, depth: int) -> str:
+        self[depth] = posixpath.join(*([".."] * depth)) if depth else "."
+        return self[depth]
+
+
+_UP = _Up()
 
 
 class Renderer:

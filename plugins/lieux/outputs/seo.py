@@ -18,6 +18,7 @@ from .context import Context
 from .jsontext import json_for_script
 
 DESCRIPTION_CHARS = 155
+SPACES = re.compile(r"[ \t\r\n\f\v]+")
 NBSP = "\u00a0"
 
 
@@ -32,7 +33,7 @@ class Meta:
 
 def one_line(text: str, limit: int = DESCRIPTION_CHARS) -> str:
     """``text`` on one line, cut on a word boundary to ``limit`` characters; non-breaking spaces kept."""
-    text = re.sub(r"[ \t\r\n\f\v]+", " ", text).strip()
+    text = SPACES.sub(" ", text).strip()
     if len(text) <= limit:
         return text
     return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.\u00a0") + "…"

@@ -18,9 +18,12 @@ what a query may hit, so that the index does not grow with the places. Set
 from __future__ import annotations
 
 import logging
+import os
+import platform
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -52,12 +55,32 @@ class IndexReport:
                 f"{self.bytes / 1024:.0f} Kio d'index en {self.seconds:.2f} s")
 
 
+EXECUTABLES = ("pagefind_extended", "pagefind")  # what npm's launcher looks for, in its order
+PLATFORMS = {"win32": "windows"}  # Python's name → Node's, where they differ
+CPUS = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}
+
+
 def command(node_modules: str | Path) -> list[str]:
-    """How to run Pagefind from ``node_modules``: npm's launcher (it finds the platform's binary)."""
+    """How to run Pagefind from ``node_modules``: the platform's binary, found where npm's launcher
+    (``pagefind/lib/resolveBinary.js``) finds it, without starting Node for it; else that launcher."""
+    binary = platform_binary(node_modules)
+    if binary is not None:
+        return [str(binary)]
     launcher = Path(node_modules) / ".bin" / "pagefind"
     if not launcher.exists():
         raise SearchIndexError(f"{launcher} manque : Pagefind n'est pas installé (lancez « npm ci »)")
     return [str(launcher)]
+
+
+def platform_binary(node_modules: str | Path) -> Path | None:
+    """``@pagefind/<platform>-<cpu>/bin/<executable>`` under ``node_modules``, when it is there and runnable."""
+    name = f"{PLATFORMS.get(sys.platform, sys.platform)}-{CPUS.get(platform.machine().lower(), platform.machine())}"
+    suffix = ".exe" if sys.platform == "win32" else ""
+    for executable in EXECUTABLES:
+        path = Path(node_modules) / "@pagefind" / name / "bin" / f"{executable}{suffix}"
+        if path.is_file() and os.access(path, os.X_OK):
+            return path
+    return None
 
 
 def index_size(bundle: Path) -> int:

@@ -3,7 +3,7 @@ their documents, each with its labels and its URL. Links between them are the ne
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 
 from ..core.config import Urls
@@ -16,27 +16,37 @@ from .locate import Location
 from .site import UNKNOWN_DEPARTEMENT, Event, Partner, Place, Project, Site
 
 
-def place(record: Record, schema: Schema, region: Region, location: Location | None, urls: Urls,
-          edit_url: str) -> Place:
-    category = schema["type"].vocabulary.get(record["type"])
-    departement = region.departement_of(record["code_postal"], record.values.get("code_insee", ""))
-    services = [schema["services"].label(s) for s in record["services"]]
-    arrondissement = region.territory.arrondissement_of(record["code_postal"] or "")
-    return Place(
-        record=record,
-        type_label=category.label,
-        type_color=category.color,
-        status_label=schema["statut"].label(record["statut"]),
-        service_labels=services,
-        departement=departement,
-        departement_label=(f"{departement} · {region.departements[departement]}" if departement
-                           else UNKNOWN_DEPARTEMENT),
-        arrondissement=arrondissement,
-        location=location,
-        url=urls.place.format(id=record["id"]),
-        save_as=urls.place_save_as.format(id=record["id"]),
-        edit_url=edit_url.format(line=record.line) if edit_url else "",
-    )
+def places_of(schema: Schema, region: Region, urls: Urls, edit_url: str) -> Callable[[Record, Location | None], Place]:
+    """``place(record, location)``: a Place, with what every place looks up (vocabularies, the territory, URL
+    patterns) found once for all of them."""
+    types, statuses, services = schema["type"].vocabulary, schema["statut"].vocabulary, schema["services"].vocabulary
+    departement_of, arrondissement_of = region.territory.departement_of, region.territory.arrondissement_of
+    names = region.departements
+    arrondissements: dict[str, int | None] = {}  # places share postcodes: each is looked up once
+
+    def make(record: Record, location: Location | None) -> Place:
+        values = record.values
+        category = types.by_code[values["type"]]
+        postcode = values["code_postal"] or ""
+        departement = departement_of(postcode=postcode, insee=values.get("code_insee", "") or "")
+        if postcode not in arrondissements:
+            arrondissements[postcode] = arrondissement_of(postcode)
+        return Place(
+            record=record,
+            type_label=category.label,
+            type_color=category.color,
+            status_label=statuses.label(values["statut"]),
+            service_labels=[services.label(s) for s in values["services"]],
+            departement=departement,
+            departement_label=f"{departement} · {names[departement]}" if departement else UNKNOWN_DEPARTEMENT,
+            arrondissement=arrondissements[postcode],
+            location=location,
+            url=urls.place.format(id=values["id"]),
+            save_as=urls.place_save_as.format(id=values["id"]),
+            edit_url=edit_url.format(line=record.line) if edit_url else "",
+        )
+
+    return make
 
 
 def partner(doc: Document, schema: DocumentSchema, urls: Urls) -> Partner:
@@ -94,8 +104,8 @@ def assemble(records: Iterable[Record], locations: Mapping[str, Location], docum
     """One Site: every object built, sorted for display, not linked yet."""
     today = today or date.today()
     Place.read_columns(schema.names)
-    places = sorted((place(r, schema, region, locations.get(r["id"]), urls, edit_url) for r in records),
-                    key=lambda p: (sort_key(p.nom), p.id))
+    make = places_of(schema, region, urls, edit_url)
+    places = sorted((make(r, locations.get(r.values["id"])) for r in records), key=lambda p: (sort_key(p.nom), p.id))
     documents = list(documents)
     partners = [partner(d, document_schema, urls) for d in documents if d.kind == "partenaire"]
     projects = [project(d, document_schema, urls, today, stale_days) for d in documents if d.kind == "projet"]

@@ -15,7 +15,7 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from jinja2 import Environment, Template, meta, pass_context
@@ -41,6 +41,17 @@ def names_read(env: Environment) -> frozenset[str]:
 
 _SHARED: dict[tuple[Any, ...], tuple[Markup, Any]] = {}
 _READS: dict[tuple[int, str], tuple[str, ...]] = {}
+KIND = "_lieux_page_kind"  # in a context the Renderer made: its PageKind, and which dict it was given to
+
+
+@dataclass
+class PageKind:
+    """What pages of one kind share (same template, folder depth and page name, values of the same names): every
+    name of their context holds the same value on each, but the page's own ``variant`` ones. A partial that reads
+    none of those is the same on each, and is kept in ``partials`` after the first."""
+
+    variant: frozenset[str]
+    partials: dict[str, Markup] = field(default_factory=dict)
 
 
 def _reads(env: Environment, name: str) -> tuple[str, ...]:
@@ -67,15 +78,34 @@ def forget_shared() -> None:
 @pass_context
 def include_shared(context: JinjaContext, name: str) -> Markup:
     """``{{ include_shared("_site_nav.html") }}``: what ``{% include %}`` would give, rendered once for each
-    distinct value of the variables the partial reads (the navigation is the same on every place page)."""
+    distinct value of the variables the partial reads (the navigation is the same on every place page). On the
+    Renderer's pages, a partial that reads nothing proper to the page is then found from its page kind, without
+    looking its variables up again."""
     env = context.environment
+    reads = _reads(env, name)
+    kind = _kind_of(context, reads)
+    if kind is not None and name in kind.partials:
+        return kind.partials[name]
     resolve = context.resolve_or_missing
-    values = [resolve(n) for n in _reads(env, name)]
+    values = [resolve(n) for n in reads]
     key = (id(env), name, *map(_key, values))
     shared = _SHARED.get(key)
     if shared is None:
         shared = _SHARED[key] = (Markup(env.get_template(name).render(context.get_all())), (env, values))
+    if kind is not None:
+        kind.partials[name] = shared[0]
     return shared[0]
+
+
+def _kind_of(context: JinjaContext, reads: tuple[str, ...]) -> PageKind | None:
+    """The PageKind of a page the Renderer renders, when the partial reads nothing proper to the page: none of its
+    values, no variable the templates set (``context.vars``), in the very context the page was given (a block's
+    or a loop's variables make a copy of it)."""
+    given = context.parent.get(KIND)
+    if given is None or given[1] != id(context.parent):
+        return None
+    kind: PageKind = given[0]
+    return kind if kind.variant.isdisjoint(reads) and context.vars.keys().isdisjoint(reads) else None
 
 
 def relative_siteurl(save_as: str) -> str:
@@ -102,11 +132,19 @@ class Renderer:
         self.base.setdefault("localsiteurl", context.get("localsiteurl"))
         self.relative_urls = relative_urls
         self.templates: dict[str, Template] = {}
+        self.kinds: dict[tuple[Any, ...], PageKind] = {}
 
     def template(self, name: str) -> Template:
         if name not in self.templates:
             self.templates[name] = self.env.get_template(f"{name}.html")
         return self.templates[name]
+
+    def _kind(self, template: str, save_as: str, values: dict[str, Any]) -> PageKind:
+        key = (template, save_as.count("/"), values.get("page_name"), *values)
+        kind = self.kinds.get(key)
+        if kind is None:
+            kind = self.kinds[key] = PageKind(frozenset(values).difference(("page_name",)) | {"output_file", KIND})
+        return kind
 
     def render(self, template: str, save_as: str, **values: Any) -> str:
         context = dict(self.base)
@@ -114,6 +152,7 @@ class Renderer:
             context["SITEURL"] = context["localsiteurl"] = relative_siteurl(save_as)
         context["output_file"] = save_as
         context.update(values)
+        context[KIND] = (self._kind(template, save_as, values), id(context))
         # ``Template.render(context)``, without copying the context twice more (once to merge the environment's
         # globals, already in it): what Jinja does with a context it may share.
         page = self.template(template)

@@ -30,9 +30,12 @@ def help_data(ctx: Context) -> dict[str, Any]:
         keys[code].append(key)
     rows = (_row(helper, position) for helper in helpers)  # made as they are read
     communes: dict[str, list[float]] = {}
+    keys_of: dict[str, str] = {}  # places share communes: each name's key is made once
     for p in site.mapped:
         if p.commune:
-            communes.setdefault(match_key(p.commune), []).append((p.location.latitude, p.location.longitude))
+            if p.commune not in keys_of:
+                keys_of[p.commune] = match_key(p.commune)
+            communes.setdefault(keys_of[p.commune], []).append((p.location.latitude, p.location.longitude))
     return {
         "fields": list(HELPER_FIELDS),
         "codes": [{"code": c.value, "label": c.label, "definition": c.definition,

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import shutil
 import subprocess
 from collections import Counter, defaultdict
@@ -44,9 +45,12 @@ FIRST_ZOOM_UNTIL = 10  # the clusters of every place are made at build time up t
 FIRST_CLUSTERS = Path(__file__).with_name("first_clusters.cjs")
 
 
+NEWER_LETTERS = re.compile("[^\u0000-\u024f\u2000-\u206f]")
+
+
 def _old_letters(name: str) -> bool:
     """Only Latin letters, digits and punctuation: characters whose decomposition no Unicode version changed."""
-    return all(ord(char) < 0x250 or 0x2000 <= ord(char) < 0x2070 for char in name)
+    return NEWER_LETTERS.search(name) is None
 
 
 def sent_id(place: Place) -> str | None:

@@ -133,3 +133,10 @@ def test_any_slice_of_the_pages_is_the_same_slice_of_every_page(result):
     assert page_count(ctx) == len(every) and len(set(every)) == len(every)
     for start, stop in ((0, 3), (2, 9), (4, 5), (7, None), (len(every) - 1, len(every) + 5), (len(every), None)):
         assert [(p.template, p.save_as) for p in pages(ctx, start, stop)] == every[start:stop]
+
+
+def test_a_record_gives_a_cell_as_written_and_an_empty_one_for_a_column_it_lacks():
+    from lieux.core.problems import Record
+
+    record = Record(2, {"statut": "actif"}, (" actif ", "x"), ("statut", "nom"))
+    assert (record.cell("statut"), record.cell("commune")) == (" actif ", "")

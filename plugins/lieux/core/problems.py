@@ -95,6 +95,10 @@ class Record:
         """The cells as written, keyed by column."""
         return dict(zip(self.columns, self.cells, strict=True))
 
+    def cell(self, name: str) -> str:
+        """The cell of column ``name`` as written (``""`` when the row lacks it)."""
+        return self.cells[self.columns.index(name)] if name in self.columns else ""
+
     def cells_in(self, names: tuple[str, ...]) -> tuple[str, ...]:
         """The cells as written, in the order of ``names`` (``""`` for a column the row lacks)."""
         if names == self.columns:

@@ -89,8 +89,7 @@ def _report_form(repo_url: str) -> str:
 
 
 def place_details(place: Place, repo_url: str = "") -> PlaceDetails:
-    (raw_status,) = place.record.cells_in(("statut",))
-    raw_status = raw_status.strip()
+    raw_status = place.record.cell("statut").strip()
     opening = place.date_ouverture
     return PlaceDetails(
         status=place.status_label if raw_status else "",

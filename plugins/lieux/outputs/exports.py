@@ -11,7 +11,7 @@ from typing import Any
 
 from ..core.csvfile import csv_text
 from .context import Context
-from .jsontext import array_parts, dumps_in_order
+from .jsontext import array_parts, encode_in_order
 
 
 def places_csv(ctx: Context) -> str:
@@ -44,5 +44,5 @@ def places_geojson(ctx: Context) -> bytes:
 
 def _unsorted_rows_json(head: dict[str, Any], key: str, rows: Any) -> bytes:
     """As ``jsontext.rows_json``, with ``head``'s keys in their own order and ``key`` last (GeoJSON's habit)."""
-    start = dumps_in_order(head)[:-1].encode() + b"," + dumps_in_order(key).encode() + b":"
-    return b"".join([start, *array_parts(rows, dumps_in_order), b"}"])
+    start = encode_in_order(head)[:-1] + b"," + encode_in_order(key) + b":"
+    return b"".join([start, *array_parts(rows, encode_in_order), b"}"])

@@ -19,7 +19,6 @@ byte a place (gzipped) from 10,000 places.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import shutil
@@ -28,10 +27,12 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from ..core.text import slugify, sort_key
 from ..stages.site import Place
 from .context import Context
-from .jsontext import dumps
+from .jsontext import encode
 
 logger = logging.getLogger(__name__)
 
@@ -142,13 +143,13 @@ def first_clusters(columns: dict[str, list[Any]], cluster: dict[str, int], zooms
         logger.warning("%s : Node ou supercluster manque, la carte calculera ses premiers groupes elle-même",
                        library)
         return None
-    request = dumps({"lon": columns["lon"], "lat": columns["lat"], "options": cluster, "zooms": zooms})
-    done = subprocess.run([node, str(FIRST_CLUSTERS), str(library)], input=request.encode(), capture_output=True)
+    request = encode({"lon": columns["lon"], "lat": columns["lat"], "options": cluster, "zooms": zooms})
+    done = subprocess.run([node, str(FIRST_CLUSTERS), str(library)], input=request, capture_output=True)
     if done.returncode != 0:
         logger.warning("premiers groupes de la carte non calculés (Node : %s)",
                        done.stderr.decode("utf-8", "replace").strip()[-500:])
         return None
-    return json.loads(done.stdout)
+    return orjson.loads(done.stdout)
 
 
 def map_places(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -168,4 +169,4 @@ def map_places(data: dict[str, Any]) -> list[dict[str, Any]]:
 def render_data(ctx: Context) -> bytes:
     """``lieux-carte.json``: the map's data, fetched by the home page and the embedded map (and kept in
     the browser's cache for both), so that no page carries tens of thousands of places in its HTML."""
-    return dumps(map_data(ctx)).encode("utf-8")
+    return encode(map_data(ctx))

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import json
 import logging
 import os
 import shutil
@@ -26,6 +25,8 @@ from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from .. import CONFIG_KEY, FILES_KEY, RESULT_KEY
 from ..core.config import Config
@@ -75,7 +76,8 @@ def build_site(settings_file: str, overrides: dict[str, Any], config: Config, re
         shutil.rmtree(staging, ignore_errors=True)
 
 
-PACKAGES = ("pelican", "jinja2", "markupsafe", "markdown", "nh3", "folium", "branca", "icalendar", "feedgenerator")
+PACKAGES = ("pelican", "jinja2", "markupsafe", "markdown", "nh3", "folium", "branca", "icalendar", "feedgenerator",
+            "orjson")
 PLUGIN = Path(__file__).resolve().parents[1]
 
 
@@ -110,7 +112,7 @@ def fingerprint(config: Config, settings_file: str, overrides: dict[str, Any], t
 def up_to_date(target: Path, digest: str) -> bool:
     """Whether the last build into ``target`` had this fingerprint and its files are still as it left them."""
     try:
-        manifest = json.loads(manifest_path(target).read_text(encoding="utf-8"))
+        manifest = orjson.loads(manifest_path(target).read_bytes())
     except (OSError, ValueError):
         return False
     return isinstance(manifest, dict) and manifest.get("fingerprint") == digest and target.is_dir() and (
@@ -122,7 +124,7 @@ def record(target: Path, digest: str, files: dict[str, list[int]]) -> None:
     next one to compare with."""
     manifest = {"fingerprint": digest, "files": files}
     temporary = manifest_path(target).with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
+    temporary.write_bytes(orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS))
     os.replace(temporary, manifest_path(target))
 
 

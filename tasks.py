@@ -18,7 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from invoke import Exit, task
+from invoke import Executor, Exit, task
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))
@@ -33,6 +33,25 @@ CONFIG = {
     "port": 8000,
 }
 USAGE_ERROR = 2  # a wrong option or setting, as for any command-line tool
+LEAVE_AT_ONCE = frozenset({"build", "publish"})  # see QuickExit
+
+
+class QuickExit(Executor):
+    """Invoke's executor, but a command whose every task builds the site ends its process as soon as they have
+    succeeded: every file is written and closed by then, and Python would first free the site's objects one by
+    one (0.25 s at 50,000 places), which the system does at once when the process ends. Any other command, or a
+    failure, ends as invoke ends it."""
+
+    def execute(self, *tasks):
+        results = super().execute(*tasks)
+        if tasks and all(getattr(t, "name", t) in LEAVE_AT_ONCE for t in tasks):
+            import logging
+
+            logging.shutdown()
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(0)
+        return results
 
 
 def _settings(settings_file=None, **overrides):

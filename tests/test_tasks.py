@@ -1,5 +1,6 @@
 """The invoke tasks a contributor or maintainer runs: validate and import-cget."""
 
+import os
 import subprocess
 import sys
 
@@ -72,3 +73,13 @@ def test_the_column_reference_names_every_column_and_vocabulary(schema):
         assert f"| `{name}` |" in table
     for value in schema["type"].allowed + schema["services"].allowed:
         assert f"| `{value}` |" in table
+
+
+def test_a_build_that_ends_its_process_at_once_still_prints_what_it_published(tmp_path):
+    out = tmp_path / "out"
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    done = subprocess.run([sys.executable, "-m", "invoke", "build", "--places", str(FIXTURES / "places-small.csv"),
+                           "--output", str(out)], cwd=ROOT, capture_output=True, text=True, env=buffered)
+    assert done.returncode == 0, done.stderr
+    last = done.stdout.splitlines()[-1]
+    assert last.startswith(f"{out} : ") and "fichier(s) nouveau(x) ou modifié(s)" in last

@@ -10,6 +10,7 @@ are byte-identical — as a context Jinja may share, not copied again.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import posixpath
@@ -197,6 +198,7 @@ def write_all(jobs: Callable[[int, int | None], Iterable[Job]], count: int, file
     global _JOB
     shares = processes * SHARES_PER_PROCESS
     _JOB = (first, jobs, files, shares, -(-count // shares))
+    gc.freeze()  # what the processes inherit is left out of their collections: not walked, so not copied
     try:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             for produced, indexed in pool.imap_unordered(_run_share, _longest_first(len(first), shares)):

@@ -124,9 +124,13 @@ def _where(what: str, ref: str, places_path: str) -> str:
 
 
 def _sort_links(site: Site) -> None:
+    """Each object's links in the site's order (places, partners, projects and events as displayed)."""
     order = {id(p): i for i, p in enumerate([*site.places, *site.partners, *site.projects, *site.events])}
-    for item in [*site.places, *site.partners, *site.projects]:
-        for name in ("places", "partners", "projects", "events"):
-            links = getattr(item, name, None)
-            if links:
-                links.sort(key=lambda x: order[id(x)])
+    for items, names in ((site.places, ("partners", "projects", "events")),
+                         (site.partners, ("places", "projects", "events")),
+                         (site.projects, ("places", "partners", "events"))):
+        for item in items:
+            for name in names:
+                links = getattr(item, name)
+                if len(links) > 1:
+                    links.sort(key=lambda x: order[id(x)])

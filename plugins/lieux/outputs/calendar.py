@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from icalendar import Calendar
-from icalendar import Event as IcsEvent
 
 from ..stages.site import Event
 from .context import Context
+
+if TYPE_CHECKING:  # icalendar is loaded by the process that writes the calendars, not by every build's parent
+    from icalendar import Calendar
+    from icalendar import Event as IcsEvent
 
 PARIS = ZoneInfo("Europe/Paris")
 HOURS = re.compile(r"(\d{1,2})h(\d{2})?")
@@ -23,6 +25,8 @@ ONE_EVENT = "evenement.ics"  # beside each event's page
 
 
 def _calendar() -> Calendar:
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", "-//lieux-innovation-idf//carte des lieux d'innovation//FR")
     calendar.add("version", "2.0")
@@ -47,6 +51,8 @@ def _span(event: Event) -> tuple[date | datetime, date | datetime]:
 
 
 def _event(ctx: Context, event: Event) -> IcsEvent:
+    from icalendar import Event as IcsEvent
+
     item = IcsEvent()
     start, end = _span(event)
     host = ctx.config.siteurl.split("//")[-1] or "lieux-innovation-idf"

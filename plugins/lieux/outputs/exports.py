@@ -7,6 +7,8 @@ spreadsheet would run as a formula), and re-validates against the schema.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 from ..core.csvfile import csv_text
@@ -21,23 +23,23 @@ def places_csv(ctx: Context) -> str:
     return csv_text(names, (p.record.cells_in(names) for p in ordered))
 
 
-def _feature(place: Any, names: tuple[str, ...]) -> dict[str, Any]:
-    """A place as a GeoJSON Feature; its properties are its values by column (a list column's tuple is a JSON
-    array)."""
-    values = place.record.values
+def _feature(place: Any, names: tuple[str, ...], cells: Callable[[dict[str, Any]], tuple[Any, ...]]) -> dict[str, Any]:
+    """A place as a GeoJSON Feature; its properties are its values by column (``cells`` gives them in the order of
+    ``names``; a list column's tuple is a JSON array)."""
+    point = place.location
     return {
         "type": "Feature",
         "id": place.id,
-        "geometry": {"type": "Point",
-                     "coordinates": [round(place.location.longitude, 6), round(place.location.latitude, 6)]},
-        "properties": {name: values[name] for name in names},
+        "geometry": {"type": "Point", "coordinates": [round(point.longitude, 6), round(point.latitude, 6)]},
+        "properties": dict(zip(names, cells(place.record.values), strict=True)),
     }
 
 
 def places_geojson(ctx: Context) -> bytes:
     """A GeoJSON FeatureCollection of the mapped places (RFC 7946, lon/lat order), encoded feature by feature."""
     names = tuple(ctx.reference.schema.names)
-    features = (_feature(place, names) for place in sorted(ctx.site.mapped, key=lambda p: p.id))
+    cells = itemgetter(*names) if len(names) > 1 else lambda values: (values[names[0]],)
+    features = (_feature(place, names, cells) for place in sorted(ctx.site.mapped, key=lambda p: p.id))
     head = {"type": "FeatureCollection", "name": "lieux", "metadata": dict(ctx.config.data_source)}
     return _unsorted_rows_json(head, "features", features) + b"\n"
 

@@ -198,9 +198,10 @@ def write_all(jobs: Callable[[int, int | None], Iterable[Job]], count: int, file
     global _JOB
     shares = processes * SHARES_PER_PROCESS
     _JOB = (first, jobs, files, shares, -(-count // shares))
-    gc.freeze()  # what the processes inherit is left out of their collections: not walked, so not copied
     try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
+        # Each process leaves what it inherits out of its own collections (gc.freeze, in the process: the parent
+        # keeps collecting its own), so that they neither walk nor copy it.
+        with multiprocessing.get_context("fork").Pool(processes, initializer=gc.freeze) as pool:
             for produced, indexed in pool.imap_unordered(_run_share, _longest_first(len(first), shares)):
                 files.produced |= produced
                 files.indexed |= indexed

@@ -71,6 +71,7 @@ def query_string(fields: dict[str, str]) -> str:
 
 
 REPORT_TITLE = f"Lieu{NBSP}: "
+REPORT_FIELDS = f"&{quote_plus(ISSUE_FIELD_ID)}={{id}}&{quote_plus(ISSUE_FIELD_NAME)}={{name}}"
 
 
 def report_url(place: Place, repo_url: str) -> str:
@@ -79,7 +80,7 @@ def report_url(place: Place, repo_url: str) -> str:
     if not repo_url:
         return ""
     name = quote_plus(place.nom)
-    return (f"{_report_form(repo_url)}{name}&{ISSUE_FIELD_ID}={quote_plus(place.id)}&{ISSUE_FIELD_NAME}={name}")
+    return _report_form(repo_url) + name + REPORT_FIELDS.format(id=quote_plus(place.id), name=name)
 
 
 @lru_cache

@@ -279,3 +279,15 @@ def test_the_404_search_and_content_pages_are_valid_html(site, prod):
     pages.append(str(prod / "lieux" / "hostile" / "index.html"))
     done = subprocess.run(["java", "-jar", str(jar), "--Werror", *pages], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_report_link_is_the_issue_form_prefilled_with_the_place_every_value_encoded():
+    from types import SimpleNamespace
+
+    from lieux.outputs.pagedata import ISSUE_FORM, NBSP, issue_url, report_url
+
+    place = SimpleNamespace(nom="Café {x} « Num » & co+1", id="cafe-num")
+    expected = issue_url("https://github.com/o/r", ISSUE_FORM, f"Lieu{NBSP}: {place.nom}", identifiant=place.id,
+                         nom=place.nom)
+    assert report_url(place, "https://github.com/o/r") == expected
+    assert "%26+co%2B1&identifiant=cafe-num&nom=Caf%C3%A9" in expected

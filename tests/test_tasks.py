@@ -83,3 +83,11 @@ def test_a_build_that_ends_its_process_at_once_still_prints_what_it_published(tm
     assert done.returncode == 0, done.stderr
     last = done.stdout.splitlines()[-1]
     assert last.startswith(f"{out} : ") and "fichier(s) nouveau(x) ou modifié(s)" in last
+
+
+def test_a_validation_that_ends_its_process_at_once_still_prints_its_summary():
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    done = subprocess.run([sys.executable, "-m", "invoke", "validate", "--places", str(FIXTURES / "places-small.csv")],
+                          cwd=ROOT, capture_output=True, text=True, env=buffered)
+    assert done.returncode == 0, done.stderr
+    assert "lieux valides" in done.stdout.splitlines()[-1]

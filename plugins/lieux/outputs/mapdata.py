@@ -44,9 +44,7 @@ COORDINATE_DECIMALS = 4
 CLUSTER = {"radius": 50, "extent": 256, "maxZoom": 15}
 FIRST_ZOOM_UNTIL = 10  # the clusters of every place are made at build time up to this zoom (firstClusters)
 FIRST_CLUSTERS = Path(__file__).with_name("first_clusters.cjs")
-
-
-NEWER_LETTERS = re.compile("[^\u0000-\u024f\u2000-\u206f]")
+NEWER_LETTERS = re.compile("[^\u0000-\u024f\u2000-\u206f]")  # outside what _old_letters accepts
 
 
 def _old_letters(name: str) -> bool:

@@ -17,6 +17,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from jinja2 import Environment, Template, meta, pass_context
@@ -112,16 +113,12 @@ def _kind_of(context: JinjaContext, reads: tuple[str, ...]) -> PageKind | None:
 def relative_siteurl(save_as: str) -> str:
     """What Pelican's writer sets SITEURL to with RELATIVE_URLS: ``..`` once per folder of ``save_as`` (the same
     string for every page at one depth)."""
-    return _UP[save_as.count("/")]
+    return _up(save_as.count("/"))
 
 
-class _Up(dict[int, str]):
-    def __missing__(self, depth: int) -> str:
-        self[depth] = posixpath.join(*([".."] * depth)) if depth else "."
-        return self[depth]
-
-
-_UP = _Up()
+@cache
+def _up(depth: int) -> str:
+    return posixpath.join(*([".."] * depth)) if depth else "."
 
 
 class Renderer:

@@ -1,0 +1,99 @@
+"""How the renderer's templates compile: the same pages, with less work per page.
+
+Jinja compiles a template to Python that yields each piece of output on its own: a constant, then
+``escape(value)``, then a constant… Every piece goes up through the generators of the block, of the
+parent template (``{% extends %}``) and of the page before it is joined, and every escaped value is
+first made a ``Markup`` object, only to be joined into a plain string. A place page has about 140 such
+pieces and 55 escaped values.
+
+``PageCode`` is Jinja's code generator (``Environment.code_generator_class``, made for this) with
+two changes, which give the same text:
+
+- an output node (the text between two tags of control: ``{% if %}``, ``{% for %}``…) yields one
+  string, its pieces joined where they are made;
+- a value is escaped by ``escape_text``: markupsafe's own escaping (the same characters, the same
+  entities), returned as the plain string that joining would make of it.
+
+``{% set %}`` blocks, macros and calls gather their pieces as Jinja does (escaped the same way), and
+a template whose autoescaping changes while it runs (``{% autoescape %}``) keeps Jinja's code. Only
+the Jinja version pinned in ``requirements.txt`` is known to compile this way:
+``tests/test_pagecode.py`` compares every page kind with Jinja's own compilation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import markupsafe
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame
+
+_escape_inner = markupsafe._escape_inner  # markupsafe's own escaping of a str, C-accelerated, used by its escape()
+
+
+def escape_text(value: Any) -> str:
+    """The text of ``markupsafe.escape(value)``, without making a ``Markup`` of it: a page joins it at once."""
+    if type(value) is str:
+        return _escape_inner(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return _escape_inner(str(value))
+
+
+class PageCode(CodeGenerator):
+    """Jinja's code generator, yielding one string per output node, its values escaped by ``escape_text``."""
+
+    def visit_Template(self, node: nodes.Template, frame: Frame | None = None) -> None:
+        self.writeline(f"from {__name__} import escape_text")
+        super().visit_Template(node, frame)
+
+    def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
+            super()._output_child_pre(node, frame, finalize)
+            return
+        self.write("escape_text(")
+        if finalize.src is not None:
+            self.write(finalize.src)
+
+    def visit_Output(self, node: nodes.Output, frame: Frame) -> None:
+        if frame.buffer is not None or self.environment.is_async or frame.eval_ctx.volatile or len(node.nodes) < 2:
+            super().visit_Output(node, frame)
+            return
+        if frame.require_output_check:  # as Jinja's: outside a block of a child template, nothing is output
+            if self.has_known_extends:
+                return
+            self.writeline("if parent_template is None:")
+            self.indent()
+        self.writeline("yield concat((")
+        self.indent()
+        finalize = self._make_finalize()
+        for item in self._output_parts(node, frame, finalize):
+            if isinstance(item, list):
+                self.writeline(self._output_const_repr(item) + ",")
+            else:
+                self.newline(item)
+                self._output_child_pre(item, frame, finalize)
+                self.visit(item, frame)
+                self._output_child_post(item, frame, finalize)
+                self.write(",")
+        self.outdent()
+        self.writeline("))")
+        if frame.require_output_check:
+            self.outdent()
+
+    def _output_parts(self, node: nodes.Output, frame: Frame, finalize: Any) -> list[Any]:
+        """Jinja's own split of an output node (``visit_Output``): runs of constants (lists) and expressions."""
+        body: list[Any] = []
+        for child in node.nodes:
+            try:
+                if not (finalize.const or isinstance(child, nodes.TemplateData)):
+                    raise nodes.Impossible()
+                const = self._output_child_to_const(child, frame, finalize)
+            except (nodes.Impossible, Exception):
+                body.append(child)
+                continue
+            if body and isinstance(body[-1], list):
+                body[-1].append(const)
+            else:
+                body.append([const])
+        return body

@@ -148,6 +148,16 @@ def validate(c, places=None, cache=None, format="human", settings=None):  # noqa
     return result  # kept by invoke until the process ends (QuickExit): not freed object by object first
 
 
+def _writable(target):
+    """Make ``target``'s parent folder, or exit with a one-line French error when it cannot be written."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise Exit(f"{target} : dossier de sortie impossible à créer ({exc.strerror})", code=1) from None
+    if not os.access(target.parent, os.W_OK):
+        raise Exit(f"{target.parent} : dossier non modifiable, le site ne peut pas y être construit", code=1)
+
+
 def _reproducible_today():
     """« Today » for the build (follow-up of projects, coming events): SOURCE_DATE_EPOCH when set,
     else the last commit's date, so that the same commit always gives the same site."""
@@ -180,20 +190,19 @@ def build(c, places=None, cache=None, output=None, settings=None):
     if not config.geocode_on_build and sitebuild.up_to_date(target, digest):
         print(f"{target} : à jour, rien n'a changé depuis la dernière construction")
         return
-    with sitebuild.long_lived():
-        result = _check(config, build=True)
-    _print_problems(result.errors)
-    if result.errors:
-        raise Exit(f"{config.places_csv} contient des erreurs : site non construit.", code=1)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise Exit(f"{target} : dossier de sortie impossible à créer ({exc.strerror})", code=1) from None
-    if not os.access(target.parent, os.W_OK):
-        raise Exit(f"{target.parent} : dossier non modifiable, le site ne peut pas y être construit", code=1)
-    sitebuild.forget(target)  # until this build is published whole
-    # With GEOCODE_ON_BUILD, Pelican geocodes first, then reads the inputs again.
-    report = sitebuild.build_site(path, overrides, config, None if config.geocode_on_build else result, target)
+    from lieux.outputs.mapahead import MapAhead
+
+    with MapAhead(config.map_tiles) as ahead:  # Folium loads meanwhile, on the core the checks leave idle
+        with sitebuild.long_lived():
+            result = _check(config, build=True)
+        _print_problems(result.errors)
+        if result.errors:
+            raise Exit(f"{config.places_csv} contient des erreurs : site non construit.", code=1)
+        _writable(target)
+        sitebuild.forget(target)  # until this build is published whole
+        # With GEOCODE_ON_BUILD, Pelican geocodes first, then reads the inputs again.
+        report = sitebuild.build_site(path, overrides, config, None if config.geocode_on_build else result, target,
+                                      ahead)
     sitebuild.record(target, digest, report.files)
     print(f"{target} : {report.line()}")
 

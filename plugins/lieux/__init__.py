@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 CONFIG_KEY = "LIEUX_CONFIG"  # the checked Config
 RESULT_KEY = "LIEUX_RESULT"  # the inputs read and checked (set by ``invoke build``, which checked them first)
 FILES_KEY = "LIEUX_SITE_FILES"  # where the pages go and the site they replace (``core.sitefiles``)
+MAP_KEY = "LIEUX_MAP_AHEAD"  # the process rendering the home map meanwhile (``outputs.mapahead``), if any
 
 
 def configure(pelican: Any) -> None:

@@ -18,12 +18,13 @@ from typing import Any
 from blinker import signal
 from jinja2.utils import htmlsafe_json_dumps
 
-from . import CONFIG_KEY, FILES_KEY, RESULT_KEY
+from . import CONFIG_KEY, FILES_KEY, MAP_KEY, RESULT_KEY
 from .core.config import Config, ConfigError
 from .core.html import render_markdown
 from .core.problems import BuildStopped
 from .outputs import FILES, links, page_count, pages
 from .outputs.context import Context
+from .outputs.mapahead import framing
 from .outputs.render import Renderer, nav_links, page_job, write_all
 from .outputs.vendor import MissingAssets, copy_vendor_assets
 from .pipeline import SetupError, run
@@ -78,6 +79,9 @@ class PlacesGenerator(Generator):
         self.context["places_site"] = self.site
         self.context["nav_pages"] = nav_links(self.context.get("pages", []))  # Pelican's pages are read by now
         self.context["outputs"] = links()  # Pelican's own pages link to the data files too
+        ahead = self.settings.get(MAP_KEY)
+        if ahead is not None:
+            ahead.frame(framing(self.site, result.reference.region))
         site_ready.send(self, site=self.site)
 
     def _check(self) -> Any:
@@ -107,8 +111,10 @@ class PlacesGenerator(Generator):
     def generate_output(self, writer: Any) -> None:
         config = self.config
         files = self.settings[FILES_KEY]
+        ahead = self.settings.get(MAP_KEY)
         ctx = Context(self.site, self.result.reference, config,
-                      page_urls=tuple(p.url for p in self.context.get("pages", [])))
+                      page_urls=tuple(p.url for p in self.context.get("pages", [])),
+                      map=ahead.parts() if ahead is not None else None)
         common = {"site": self.site, "schema": ctx.reference.schema, "region": ctx.reference.region,
                   "map_tiles_json": htmlsafe_json_dumps(asdict(config.map_tiles), sort_keys=True),
                   "data_source": config.data_source,

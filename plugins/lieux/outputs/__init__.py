@@ -106,6 +106,8 @@ def page_count(ctx: Context) -> int:
 
 
 def _map(ctx: Context) -> Any:
+    if ctx.map is not None:  # rendered ahead, by a process that loaded Folium while the inputs were checked
+        return ctx.map
     from .mapview import build_map  # Folium is loaded only to render
 
     return build_map(ctx)

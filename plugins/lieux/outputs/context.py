@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..core.config import Config
 from ..pipeline import Reference
@@ -15,3 +16,4 @@ class Context:
     reference: Reference
     config: Config
     page_urls: tuple[str, ...] = field(default=())  # Pelican's own pages (À propos…), for the sitemap
+    map: Any = None  # the home map, when rendered ahead (``mapahead.MapParts``)

@@ -15,26 +15,18 @@ map's data and the tools do not.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 
 import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 from markupsafe import Markup
 
+from ..core.config import MapTiles
 from ..core.geo import Bounds
 from .context import Context
+from .mapahead import MapParts, framing
 
 DATA_ELEMENT_ID = "places-data"
-FRANCE = Bounds(41.3, -5.2, 51.1, 9.6)
-
-
-@dataclass(frozen=True)
-class MapParts:
-    """What a page template needs to show the map: its container and its script (the data is a file)."""
-
-    html: Markup
-    script: Markup
 
 
 class PlacesLayer(MacroElement):
@@ -69,12 +61,6 @@ def stable_ids(root: Element, prefix: str) -> None:
     visit(root, prefix)
 
 
-def framing(ctx: Context) -> Bounds:
-    """What the map shows first: the places themselves, else the region's box, else France."""
-    points = [(p.location.latitude, p.location.longitude) for p in ctx.site.mapped]
-    return Bounds.around(points) or ctx.reference.region.bounds or FRANCE
-
-
 _built: dict[int, tuple[Context, MapParts]] = {}
 
 
@@ -83,14 +69,13 @@ def build_map(ctx: Context) -> MapParts:
     if id(ctx) in _built and _built[id(ctx)][0] is ctx:
         return _built[id(ctx)][1]
     _built.clear()
-    parts = _build_map(ctx)
+    parts = render_map(ctx.config.map_tiles, framing(ctx.site, ctx.reference.region))
     _built[id(ctx)] = (ctx, parts)
     return parts
 
 
-def _build_map(ctx: Context) -> MapParts:
-    tiles = ctx.config.map_tiles
-    box = framing(ctx)
+def render_map(tiles: MapTiles, box: Bounds) -> MapParts:
+    """The Leaflet map Folium writes, framed on ``box``."""
     fmap = folium.Map(
         location=[(box.south + box.north) / 2, (box.west + box.east) / 2],
         zoom_start=9,

@@ -28,7 +28,7 @@ from typing import Any
 
 import orjson
 
-from .. import CONFIG_KEY, FILES_KEY, RESULT_KEY
+from .. import CONFIG_KEY, FILES_KEY, MAP_KEY, RESULT_KEY
 from ..core.config import Config
 from ..core.sitefiles import PublishReport, SiteFiles, listing
 from ..pipeline import Result
@@ -57,9 +57,10 @@ def staging_folder(target: Path) -> Path:
     return target.with_name(f".{target.name}.building-{os.getpid()}")
 
 
-def build_site(settings_file: str, overrides: dict[str, Any], config: Config, result: Result,
-               target: Path) -> PublishReport:
-    """Run Pelican with ``settings_file`` and ``overrides`` into a staging folder, then publish into ``target``."""
+def build_site(settings_file: str, overrides: dict[str, Any], config: Config, result: Result | None,
+               target: Path, map_ahead: Any = None) -> PublishReport:
+    """Run Pelican with ``settings_file`` and ``overrides`` into a staging folder, then publish into ``target``
+    (``map_ahead``: the home map's ``outputs.mapahead.MapAhead``, when started)."""
     from pelican import Pelican
     from pelican.log import init as init_logging
     from pelican.settings import read_settings
@@ -68,7 +69,8 @@ def build_site(settings_file: str, overrides: dict[str, Any], config: Config, re
     files = SiteFiles(staging, published=target)
     init_logging(level=logging.WARNING, name="pelican")
     settings = read_settings(settings_file, override={
-        **overrides, "OUTPUT_PATH": str(staging), CONFIG_KEY: config, RESULT_KEY: result, FILES_KEY: files})
+        **overrides, "OUTPUT_PATH": str(staging), CONFIG_KEY: config, RESULT_KEY: result, FILES_KEY: files,
+        MAP_KEY: map_ahead})
     try:
         Pelican(settings).run()
         return files.publish()

@@ -291,3 +291,20 @@ def test_the_report_link_is_the_issue_form_prefilled_with_the_place_every_value_
                          nom=place.nom)
     assert report_url(place, "https://github.com/o/r") == expected
     assert "%26+co%2B1&identifiant=cafe-num&nom=Caf%C3%A9" in expected
+
+
+@pytest.mark.parametrize("text", ["cafe-num", "Cafe_num.2~x", "", "café", "a b", "a+b", "a/b", "é-ü", "ﬁ", "a%20"])
+def test_a_value_is_encoded_for_a_link_as_quote_plus_encodes_it(text):
+    from urllib.parse import quote_plus
+
+    from lieux.outputs.pagedata import quoted
+
+    assert quoted(text) == quote_plus(text)
+
+
+@pytest.mark.parametrize("text", ["Un  lieu\tau\nbord\r\nde l'eau", "Lieu\u00a0: ici", "  bords  ", "simple texte",
+                                  "ligne\u2028séparée", "tab\v\fforme"])
+def test_a_description_is_put_on_one_line_as_the_pattern_of_spaces_puts_it(text):
+    from lieux.outputs.seo import SPACES, one_line
+
+    assert one_line(text, 500) == SPACES.sub(" ", text).strip()

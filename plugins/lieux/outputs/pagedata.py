@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote_plus, urlencode
@@ -25,6 +26,7 @@ NEWS_FORM = "nouvelles-d-un-projet.yml"  # its field « projet » takes the proj
 ISSUE_FIELD_ID = "identifiant"
 ISSUE_FIELD_NAME = "nom"
 NBSP = "\u00a0"
+URL_SAFE = re.compile(r"[A-Za-z0-9_.~-]*")  # what quote_plus leaves as it is (a place's id, most often)
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,12 @@ def report_url(place: Place, repo_url: str) -> str:
     if not repo_url:
         return ""
     name = quote_plus(place.nom)
-    return _report_form(repo_url) + name + REPORT_FIELDS.format(id=quote_plus(place.id), name=name)
+    return _report_form(repo_url) + name + REPORT_FIELDS.format(id=quoted(place.id), name=name)
+
+
+def quoted(text: str) -> str:
+    """``quote_plus(text)``, without its three calls when there is nothing to encode."""
+    return text if URL_SAFE.fullmatch(text) else quote_plus(text)
 
 
 @lru_cache
@@ -96,7 +103,7 @@ def place_details(place: Place, repo_url: str = "") -> PlaceDetails:
         status=place.status_label if raw_status else "",
         opening=Dated(opening, french_date(opening)) if opening else None,
         report_url=report_url(place, repo_url),
-        map_query=f"?lieu={quote_plus(place.id)}" if place.location else "",
+        map_query=f"?lieu={quoted(place.id)}" if place.location else "",
     )
 
 

@@ -33,7 +33,9 @@ class Meta:
 
 def one_line(text: str, limit: int = DESCRIPTION_CHARS) -> str:
     """``text`` on one line, cut on a word boundary to ``limit`` characters; non-breaking spaces kept."""
-    text = SPACES.sub(" ", text).strip()
+    if "  " in text or not text.isprintable():  # a run of spaces, or a tab, a line break…: else nothing to collapse
+        text = SPACES.sub(" ", text)
+    text = text.strip()
     if len(text) <= limit:
         return text
     return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.\u00a0") + "…"

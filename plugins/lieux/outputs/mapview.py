@@ -8,8 +8,9 @@ the legend, the results list and its facets.
 Every element gets a stable id derived from its role on the page, so two builds of
 the same data give byte-identical pages (branca draws ids from os.urandom).
 
-Only the two map pages import this module, and with it Folium: the place pages, the
-map's data and the tools do not.
+Only the process of ``mapahead.py`` imports this module, and with it Folium, while the
+inputs are checked (or, without that process, the two map pages): the processes that render
+the pages, the map's data and the tools do not.
 """
 
 from __future__ import annotations

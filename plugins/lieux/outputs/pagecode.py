@@ -28,7 +28,9 @@ import markupsafe
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
 
-_escape_inner = markupsafe._escape_inner  # markupsafe's own escaping of a str, C-accelerated, used by its escape()
+# markupsafe's own escaping of a str (C-accelerated), which its escape() wraps in a Markup; through escape() if a
+# later markupsafe no longer has it.
+_escape_inner = getattr(markupsafe, "_escape_inner", None) or (lambda text: str(markupsafe.escape(text)))
 
 
 def escape_text(value: Any) -> str:

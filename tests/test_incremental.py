@@ -4,9 +4,10 @@ import os
 import subprocess
 import sys
 
+import orjson
 import pytest
 from conftest import FIXTURES, ROOT
-from lieux.core.sitefiles import SiteFiles
+from lieux.core.sitefiles import SiteFiles, listing
 from lieux.outputs import render
 from lieux.tools import sitebuild
 
@@ -178,3 +179,26 @@ def test_pages_written_by_several_processes_are_those_one_process_writes(tmp_pat
     assert several.produced == one.produced == {f"p{i}/index.html" for i in range(50)}
     assert {p: v[2] for p, v in snapshot(tmp_path / "several").items()} == {
         p: v[2] for p, v in snapshot(tmp_path / "one").items()}
+
+
+def test_the_manifest_of_a_first_build_lists_the_site_as_reading_it_would(tmp_path):
+    invoke_build(SMALL, tmp_path / "site")
+    manifest = orjson.loads(sitebuild.manifest_path(tmp_path / "site").read_bytes())
+    assert manifest["files"] == listing(tmp_path / "site")
+
+
+def test_pages_published_by_several_processes_are_listed_as_reading_the_site_would(tmp_path, monkeypatch):
+    jobs = [lambda i=i: [(f"lieux/p{i}/index.html", f"page {i}"), (f"f{i}.txt", "x" * i)] for i in range(40)]
+    monkeypatch.setattr(render, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(render, "_processes", lambda: 2)
+    files = SiteFiles(tmp_path / "staging", tmp_path / "site")
+    render.write_all(lambda start, stop: jobs[start:stop], len(jobs), files)
+    assert files.publish().files == listing(tmp_path / "site")
+
+
+def test_a_folder_the_build_made_is_listed_from_what_it_wrote_there(tmp_path):
+    files = SiteFiles(tmp_path / "staging", tmp_path / "site")
+    files.write("lieux/index.html", "annuaire")
+    files.write("lieux/a/index.html", "a")
+    (tmp_path / "staging" / "lieux" / "a" / "autre.txt").write_text("ajouté par un autre", encoding="utf-8")
+    assert sorted(files.publish().files) == ["lieux/a/index.html", "lieux/index.html"]

@@ -16,6 +16,12 @@ completes.
 
 Without a published folder (plain ``pelican`` writing straight into its output), ``write`` still
 leaves an unchanged file alone and replaces a changed one atomically.
+
+The build's manifest lists every published file with its size and modification time. After a
+first build, the folders ``SiteFiles`` made itself (a place's, a list page's) are not read again
+for it: what they hold is what it wrote there, noted as it wrote it. Should another writer have
+added a file in one of them, the next build finds the site unlike its manifest: it builds again,
+rewrites nothing, and lists the whole site.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 LAST = (".html",)  # published after everything they may link to
 INDEX_MARK = b"data-pagefind-body"  # pages holding it are read by the search index (tools/pagefind.py)
@@ -78,18 +85,49 @@ def listing(root: str | Path) -> dict[str, list[int]]:
     return {rel: [info.st_size, info.st_mtime_ns] for rel, entry in _entries(root) for info in (entry.stat(),)}
 
 
+def listing_with(root: str | Path, known: dict[str, list[int]], made: set[str]) -> dict[str, list[int]]:
+    """``listing(root)``, where the folders of ``made`` (relative paths) hold only the files of ``known`` (their
+    ``[size, mtime_ns]``) below them: those folders are not read."""
+
+    def in_made(rel: str) -> bool:
+        folder = rel.rpartition("/")[0]
+        while folder:
+            if folder in made:
+                return True
+            folder = folder.rpartition("/")[0]
+        return False
+
+    found = {rel: stat for rel, stat in known.items() if in_made(rel)}
+
+    def visit(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                rel = prefix + entry.name
+                if not entry.is_dir(follow_symlinks=False):
+                    info = entry.stat()
+                    found[rel] = [info.st_size, info.st_mtime_ns]
+                elif rel not in made:
+                    visit(entry.path, rel + "/")
+
+    visit(os.fspath(root), "")
+    return found
+
+
 def _files(root: str | Path) -> dict[str, Path]:
     """``{relative path: path}`` of every file under ``root``."""
     return {rel: Path(entry.path) for rel, entry in _entries(root)}
 
 
-def _write_new(path: str, data: bytes) -> None:
-    """Write a file that is not there yet, with a system call per step (no buffered file object to make)."""
+def _write_new(path: str, data: bytes) -> list[int]:
+    """Write a file that is not there yet, with a system call per step (no buffered file object to make); its
+    ``[size, mtime_ns]`` once written."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o666)
     try:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
+        info = os.fstat(fd)
+        return [info.st_size, info.st_mtime_ns]
     finally:
         os.close(fd)
 
@@ -109,6 +147,8 @@ class SiteFiles:
     published: Path | None = None
     produced: set[str] = field(default_factory=set)
     indexed: set[str] = field(default_factory=set)  # pages for the search index
+    written: dict[str, list[int]] = field(default_factory=dict)  # staged files: ``[size, mtime_ns]``
+    made: set[str] = field(default_factory=set)  # staging folders made by ``write``, that only it writes in
     _published_there: bool | None = field(default=None, repr=False, compare=False)
     _folders: set[str] = field(default_factory=set, repr=False, compare=False)
 
@@ -136,12 +176,24 @@ class SiteFiles:
         if folder not in self._folders:
             try:
                 os.mkdir(folder)  # a place's own folder: its parent is most often there already
+                if "/" in rel:
+                    self.made.add(rel.rpartition("/")[0])
             except FileExistsError:
                 pass
             except FileNotFoundError:
                 os.makedirs(folder, exist_ok=True)
             self._folders.add(folder)
-        _write_new(path, raw)
+        self.written[rel] = _write_new(path, raw)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_folders": set()}  # the folders this process saw made: of no use to another
+
+    def merge(self, other: SiteFiles) -> None:
+        """Take in what ``other`` wrote into the same staging folder (a forked process's share of the pages)."""
+        self.produced |= other.produced
+        self.indexed |= other.indexed
+        self.written.update(other.written)
+        self.made |= other.made
 
     def written_by_pelican(self, path: str | Path) -> None:
         """Pelican's writer has just written ``path`` (its own pages) into the staging folder."""
@@ -168,7 +220,7 @@ class SiteFiles:
             if target.exists():
                 target.rmdir()
             os.replace(self.staging, target)
-            report.files = listing(target)
+            report.files = listing_with(target, self.written, self.made)
             report.moved = len(report.files)
             return report
         staged = _files(self.staging)

@@ -203,9 +203,8 @@ def write_all(jobs: Callable[[int, int | None], Iterable[Job]], count: int, file
         # Each process leaves what it inherits out of its own collections (gc.freeze, in the process: the parent
         # keeps collecting its own), so that they neither walk nor copy it.
         with multiprocessing.get_context("fork").Pool(processes, initializer=gc.freeze) as pool:
-            for produced, indexed in pool.imap_unordered(_run_share, _longest_first(len(first), shares)):
-                files.produced |= produced
-                files.indexed |= indexed
+            for share in pool.imap_unordered(_run_share, _longest_first(len(first), shares)):
+                files.merge(share)
     finally:
         _JOB = ()
 
@@ -230,7 +229,8 @@ def _processes() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def _run_share(share: int) -> tuple[set[str], set[str]]:
+def _run_share(share: int) -> Any:
+    """In a forked process: the files of one share written, and what was noted of them (a ``SiteFiles``)."""
     first, jobs, files, shares, size = _JOB
     mine = type(files)(files.staging, files.published)
     if share < len(first):
@@ -238,7 +238,7 @@ def _run_share(share: int) -> tuple[set[str], set[str]]:
     else:
         share -= len(first)
         _run(jobs(share * size, (share + 1) * size), mine)
-    return mine.produced, mine.indexed
+    return mine
 
 
 def _run(jobs: Iterable[Job], files: Any) -> None:

@@ -42,6 +42,17 @@ def test_physical_lines_count_every_line_of_a_quoted_field(schema, region):
     assert [r.line for r in records] == [2, 3, 4, 5, 7]
 
 
+@pytest.mark.parametrize("text", [
+    "a,b\n1,2\n", "a,b\n\n1,2\n \t, \n3,4", "a,b\r\n1,2\r\n", 'a,b\n"1\n2",3\n4,5\n', 'a,b\n"1\r2",3\n',
+    'a,b\n"1,2\n3,4\n', "a,b\n1\r2,3\n4,5\n", "", "\n\n", 'a,b\n1,"2"x\n3,4\n',
+])
+def test_rows_read_at_once_are_those_read_one_by_one_with_their_lines(text):
+    from lieux.core.csvfile import _lines, _read_rows, read_table
+
+    at_once, one_by_one = read_table(text), _read_rows(_lines(text), ",")
+    assert (at_once.header, at_once.rows, at_once.error) == (one_by_one.header, one_by_one.rows, one_by_one.error)
+
+
 def test_a_missing_column_is_reported_on_the_header(schema, region, write_csv):
     names = [n for n in schema.names if n != "commune"]
     _, found = problems(schema, region, write_csv, raw=",".join(names) + "\n")

@@ -83,26 +83,42 @@ def _bad_offsets(body: bytes) -> Iterator[int]:
             start += exc.end
 
 
-def _physical_lines(text: str) -> Iterator[str]:
-    """The text cut at each LF only (a lone CR stays inside its line)."""
-    start = 0
-    while start < len(text):
-        end = text.find("\n", start)
-        end = len(text) if end < 0 else end + 1
-        yield text[start:end]
-        start = end
+def _lines(text: str) -> list[str]:
+    """The text cut at each LF only, each line with its LF (a lone CR stays inside its line)."""
+    lines = text.split("\n")
+    last = lines.pop()
+    lines = [line + "\n" for line in lines]
+    if last:
+        lines.append(last)
+    return lines
+
+
+def _blank(cells: list[str]) -> bool:
+    return not cells or not (cells[0].strip() or any(map(str.strip, cells)))
 
 
 def read_table(text: str, delimiter: str = ",") -> Table:
     """Header and rows of ``text``, each row with its first physical line; blank lines left out."""
+    lines = _lines(text.replace("\x00", "") if "\x00" in text else text)
+    try:
+        parsed = list(csv.reader(lines, delimiter=delimiter, strict=True))
+    except csv.Error:
+        parsed = []
+    if len(parsed) == len(lines):  # a row per line (none holds a line break): each row's line is its number
+        rows = [(line, cells) for line, cells in enumerate(parsed, 1) if not _blank(cells)]
+        return Table(rows[0][1], rows[1:]) if rows else Table()
+    return _read_rows(lines, delimiter)
+
+
+def _read_rows(lines: list[str], delimiter: str) -> Table:
+    """``read_table`` where a row may hold line breaks, or the CSV breaks: rows read one by one."""
     table = Table()
-    reader = csv.reader(_physical_lines(text.replace("\x00", "") if "\x00" in text else text), delimiter=delimiter,
-                        strict=True)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     last_line = 0
     try:
         for cells in reader:
             start, last_line = last_line + 1, reader.line_num
-            if not cells or all(not c.strip() for c in cells):
+            if _blank(cells):
                 continue
             if not table.header:
                 table.header = cells

@@ -112,6 +112,13 @@ def test_a_latitude_out_of_range_is_reported(schema, region, write_csv):
     assert (2, "latitude", "148.8 hors de l'intervalle [-90, 90]") in found
 
 
+def test_a_number_written_over_two_lines_is_not_read_as_two_numbers(schema, region, write_csv):
+    result, found = problems(schema, region, write_csv, row(schema, id="a", latitude="48.85", longitude="2.35"),
+                             row(schema, id="b", latitude="48\n85", longitude="2.35"))
+    assert [r.values["latitude"] for r in result.records] == [48.85]
+    assert [(line, column) for line, column, _ in found] == [(3, "latitude")]
+
+
 def test_latitude_and_longitude_come_together(schema, region, write_csv):
     _, found = problems(schema, region, write_csv, row(schema, latitude="48.85"))
     assert only(found) == (2, "longitude", "latitude renseignée sans longitude : il faut les deux, ou aucune")

@@ -27,6 +27,7 @@ from ..core.vocabulary import Matcher
 ADDRESS_FIELDS = ("adresse", "code_postal", "commune")
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 DECIMAL = re.compile(r"-?[0-9]{1,3}(\.[0-9]+)?")  # ASCII digits, a point, no sign but "-", no exponent
+DECIMALS = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]+)?(?:\n-?[0-9]{1,3}(?:\.[0-9]+)?)*")  # such numbers, one a line
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # C0 controls but LF, DEL and C1 controls, the bidi marks and overrides, and U+FFFD (a byte that was not UTF-8).
 FORBIDDEN = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffd]")
@@ -195,10 +196,15 @@ def _plain_values(f: Field, values: list[str]) -> dict[str, Any]:
     plainly and in range; text that looks like neither a formula nor a date, matching the column's
     pattern, where the column has no vocabulary and no web address. The others get a closer look."""
     if f.type == "number":
-        plain = [value for value in values if DECIMAL.fullmatch(value)]
+        joined = "\n".join(values)
+        plain = values if joined.count("\n") == len(values) - 1 and DECIMALS.fullmatch(joined) else [
+            value for value in values if DECIMAL.fullmatch(value)]
+        numbers = list(map(float, plain))
         low = -math.inf if f.minimum is None else f.minimum
         high = math.inf if f.maximum is None else f.maximum
-        return {value: number for value, number in zip(plain, map(float, plain), strict=True) if low <= number <= high}
+        if numbers and low <= min(numbers) and max(numbers) <= high:
+            return dict(zip(plain, numbers, strict=True))
+        return {value: number for value, number in zip(plain, numbers, strict=True) if low <= number <= high}
     if f.type != "string" or f.allowed or f.format == "uri":
         return {}
     plain = [value for value in values

@@ -32,4 +32,4 @@ lint: setup
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf output
+	rm -rf output cache/templates

@@ -115,12 +115,15 @@ def _option(value, kind, name, minimum=None, choices=None):
     return typed
 
 
-@task
-def clean(c):
-    """Remove the generated files."""
+@task(help={"settings": "settings file (default: pelicanconf.py)"})
+def clean(c, settings=None):
+    """Remove the generated files, and the compiled templates kept between builds (TEMPLATE_CACHE)."""
     if os.path.isdir(CONFIG["deploy_path"]):
         shutil.rmtree(CONFIG["deploy_path"])
         os.makedirs(CONFIG["deploy_path"])
+    compiled = _config(settings).template_cache
+    if compiled is not None and compiled.is_dir():
+        shutil.rmtree(compiled)
 
 
 @task(help={

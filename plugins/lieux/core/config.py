@@ -84,6 +84,8 @@ DEFAULTS: dict[str, Any] = {
     "HELPERS_PER_PROJECT": 8,
     # The site-wide search index (Pagefind, from npm), written after every build.
     "SEARCH_INDEX": True,
+    # Compiled templates kept between builds (Jinja's bytecode cache); "" to compile them at every build.
+    "TEMPLATE_CACHE": "cache/templates",
     # The only resource the pages load from outside the site: the map tiles.
     "MAP_TILES": {
         "name": "OpenStreetMap",
@@ -207,6 +209,7 @@ class Config:
     directory_page_size: int
     repo_url: str
     search_index: bool
+    template_cache: Path | None = None
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any], where: str = "réglages") -> Config:
@@ -244,6 +247,10 @@ class _Reader:
         if must_exist and not value.exists():
             self.fail(name, f"le fichier {value} n'existe pas")
         return value
+
+    def optional_path(self, name: str) -> Path | None:
+        """A path, or None when the setting is empty or None."""
+        return None if self.get(name) in (None, "") else Path(self.text(name))
 
     def number(self, name: str, table: Mapping[str, Any], key: str, kind: type, minimum: float) -> Any:
         value = table.get(key, DEFAULTS[name][key])
@@ -386,6 +393,7 @@ class _Reader:
             directory_page_size=self.integer("DIRECTORY_PAGE_SIZE", 1),
             repo_url=self.text("REPO_URL").rstrip("/"),
             search_index=bool(self.get("SEARCH_INDEX")),
+            template_cache=self.optional_path("TEMPLATE_CACHE"),
         )
 
     def integer(self, name: str, minimum: int) -> int:

@@ -83,6 +83,13 @@ def test_the_key_is_the_same_in_every_process(tmp_path):
     assert len(keys) == 1 and keys != {""}
 
 
+def test_every_generator_of_a_build_keeps_its_templates_compiled(tmp_path):
+    from conftest import build
+
+    build(tmp_path / "site", ROOT / "tests" / "fixtures" / "places-small.csv", TEMPLATE_CACHE=str(tmp_path / "cache"))
+    assert len(list((tmp_path / "cache").glob("*.jinja"))) > 10
+
+
 def test_a_cache_folder_that_cannot_be_made_leaves_the_templates_compiled(tmp_path, caplog):
     (tmp_path / "fichier").write_text("pas un dossier", encoding="utf-8")
     assert template_cache(tmp_path / "fichier" / "modeles", environment()) is None

@@ -60,6 +60,16 @@ def note_written(path: str, context: dict[str, Any]) -> None:
         files.written_by_pelican(path)
 
 
+def keep_compiled(generator: Any) -> None:
+    """Pelican's ``generator_init``: every generator's templates are kept compiled between builds
+    (``TEMPLATE_CACHE``, ``outputs.templatecache``)."""
+    from .outputs.templatecache import template_cache
+
+    config = generator.settings.get(CONFIG_KEY)
+    if config is not None and getattr(generator, "env", None) is not None:
+        generator.env.bytecode_cache = template_cache(config.template_cache, generator.env)
+
+
 def get_generators(pelican: Any) -> type:
     from .generator import PlacesGenerator
 
@@ -71,6 +81,7 @@ def register() -> None:
 
     signals.initialized.connect(configure)
     signals.get_generators.connect(get_generators)
+    signals.generator_init.connect(keep_compiled)
     signals.content_object_init.connect(sanitize_content)
     signals.content_written.connect(note_written)
     from .tools.pagefind import index_on_finalized  # the site-wide search index, once every page is written

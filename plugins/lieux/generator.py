@@ -120,7 +120,7 @@ class PlacesGenerator(Generator):
                   "data_source": config.data_source,
                   "places_file": self.result.places.path}
         self.env.auto_reload = False  # this environment lives for one build: no need to check templates' dates
-        renderer = Renderer(self.env, self.context, config.relative_urls, config.template_cache)
+        renderer = Renderer(self.env, self.context, config.relative_urls)
 
         def jobs(start: int, stop: int | None) -> Iterator[Callable[[], list[tuple[str, str]]]]:
             return (page_job(page, renderer, common) for page in pages(ctx, start, stop))

@@ -18,7 +18,6 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, Template, meta, pass_context
@@ -26,7 +25,6 @@ from jinja2.runtime import Context as JinjaContext
 from markupsafe import Markup
 
 from .pagecode import PageCode
-from .templatecache import template_cache
 
 TAG = re.compile(r"{{.*?}}|{%.*?%}", re.S)
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -127,13 +125,10 @@ def _up(depth: int) -> str:
 
 class Renderer:
     """``render(template, save_as, **values)``: a page's HTML, as Pelican's writer would render it. The templates
-    it loads from then on are compiled by ``PageCode`` (same text, less work per page), and kept compiled in the
-    folder ``compiled`` when given (``outputs.templatecache``)."""
+    it loads from then on are compiled by ``PageCode`` (same text, less work per page)."""
 
-    def __init__(self, env: Environment, context: Mapping[str, Any], relative_urls: bool,
-                 compiled: Path | None = None) -> None:
+    def __init__(self, env: Environment, context: Mapping[str, Any], relative_urls: bool) -> None:
         env.code_generator_class = PageCode
-        env.bytecode_cache = template_cache(compiled, env)
         self.env = env
         self.base = {**env.globals, **{name: context[name] for name in sorted(names_read(env)) if name in context}}
         self.base.setdefault("localsiteurl", context.get("localsiteurl"))

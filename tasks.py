@@ -136,7 +136,7 @@ def validate(c, places=None, cache=None, format="human", settings=None):  # noqa
     """Check the places, the geocoding cache and every markdown document; exit 1 on errors."""
     style = _option(format, str, "format", choices=("human", "github"))
     config = _config(settings, PLACES_CSV=places, GEOCODE_CACHE=cache)
-    from lieux.tools.sitebuild import long_lived
+    from lieux.pipeline import long_lived
 
     with long_lived():
         result = _check(config, duplicates=True)
@@ -194,9 +194,10 @@ def build(c, places=None, cache=None, output=None, settings=None):
         print(f"{target} : à jour, rien n'a changé depuis la dernière construction")
         return
     from lieux.outputs.mapahead import MapAhead
+    from lieux.pipeline import long_lived
 
     with MapAhead(config.map_tiles) as ahead:  # Folium loads meanwhile, on the core the checks leave idle
-        with sitebuild.long_lived():
+        with long_lived():
             result = _check(config, build=True)
         _print_problems(result.errors)
         if result.errors:

@@ -14,14 +14,11 @@ left where it is (``core.sitefiles``), and only what changed is moved into place
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
 import os
 import shutil
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -35,19 +32,6 @@ from ..pipeline import Result
 
 logger = logging.getLogger(__name__)
 
-
-
-@contextmanager
-def long_lived() -> Iterator[None]:
-    """For what builds the objects a whole run keeps (the places, the site): no garbage collection while
-    they are made, then they are set aside from later collections. Python's collector would otherwise walk
-    every object made so far again and again, which costs more than the work itself at 50,000 places."""
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.enable()
 
 
 def staging_folder(target: Path) -> Path:

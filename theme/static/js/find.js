@@ -891,14 +891,19 @@
   };
 
   /* The map's data is a file (lieux-carte.json, preloaded by the page's head): the finder starts
-   * when it arrives; the map and its tiles are drawn meanwhile. */
+   * when it arrives; the map and its tiles are drawn meanwhile. The head asks for it and reads it
+   * while the scripts load (window.PlacesData, _leaflet.html): its promise is taken when it is there. */
   window.PlacesFind = {
     start: function (map, dataId) {
       var script = document.getElementById(dataId);
-      return fetch(script.getAttribute("data-src"), { credentials: "same-origin" }).then(function (response) {
-        if (!response.ok) throw new Error(response.status);
-        return response.json();
-      }).then(function (data) {
+      var src = script.getAttribute("data-src");
+      var early = window.PlacesData;
+      var data = early && early.ready && early.src === src ? early.ready
+        : fetch(src, { credentials: "same-origin" }).then(function (response) {
+          if (!response.ok) throw new Error(response.status);
+          return response.json();
+        });
+      return data.then(function (data) {
         var finder = new Finder(map, script, placeRows(data));
         window.PlacesFind.finder = finder;
         return finder;

@@ -34,6 +34,23 @@
     return Math.round(km) + "\u00a0km";
   }
 
+  /* fn, once the next frame is drawn (at once in a hidden page, which draws none; the timer is there
+   * should the page be hidden before). */
+  function afterFrame(fn) {
+    var done = false;
+    var run = function () {
+      if (done) return;
+      done = true;
+      fn();
+    };
+    if (document.hidden || !window.requestAnimationFrame) {
+      setTimeout(run, 0);
+      return;
+    }
+    requestAnimationFrame(function () { setTimeout(run, 0); });
+    setTimeout(run, 1000);
+  }
+
   function ordinal(n) {
     return n + (n === 1 ? "er" : "e");
   }
@@ -103,13 +120,50 @@
     map.getContainer().setAttribute("data-places", String(this.n));
     this.state = this.read(window.location.search);
     this.bind();
+    // The map first: when the address shows every place, their clusters are drawn at once, and the
+    // results (list, counts, facets) are worked out once that frame is drawn.
+    if (this.everyPlace()) {
+      this.drawFirst();
+      afterFrame(function () { self.restoreFirst(); });
+    } else {
+      this.restoreFirst();
+    }
+  }
+
+  /* The state of the address applied; the search data asked for at once if it needs it, else when idle. */
+  Finder.prototype.restoreFirst = function () {
+    var self = this;
     this.restore(true);
     if (this.state.q || /^\d{5}$/.test(this.state.pres)) this.load();
     this.whenIdle(function () {
       self.load();
       self.layer.prepareFull();
     });
-  }
+  };
+
+  /* Whether the address shows every place on the map: no facet, no place, no origin (a query shows
+   * every place until the search data is here), and no closed place hidden. */
+  Finder.prototype.everyPlace = function () {
+    var s = this.state;
+    var facets = Object.keys(s.types).length || s.dep !== -1 || s.commune !== -1 || s.service !== -1;
+    if (facets || s.pres || s.lieu) return false;
+    if (s.closed) return true;
+    for (var i = 0; i < this.n; i++) if (this.places[i][this.F.ferme]) return false;
+    return true;
+  };
+
+  /* Every place on the map, framed as the first update frames them, or at the view of the address. */
+  Finder.prototype.drawFirst = function () {
+    var s = this.state;
+    var layer = this.layer;
+    var all = new Array(this.n);
+    for (var i = 0; i < this.n; i++) all[i] = i;
+    this.moveMap(function (map) {
+      if (s.view) map.setView([s.view.lat, s.view.lon], s.view.zoom, { animate: false });
+      else layer.frame(all, null);
+    });
+    layer.show(null);
+  };
 
   /* The id of place i: as the data gives it, or the slug of its name (kept once made). */
   Finder.prototype.idOf = function (i) {

@@ -59,15 +59,17 @@
    * filled in (a département left out is its commune's). An id left out is the slug of the name,
    * made when it is first needed (Finder.idOf): 50,000 slugs would delay the first clusters. */
   function placeRows(data) {
-    var columns = data.columns;
     var fields = data.fields;
-    var n = columns[fields[0]].length;
+    var columns = fields.map(function (name) { return data.columns[name]; });
+    var n = columns[0].length;
+    var m = fields.length;
     var rows = new Array(n);
     var dep = fields.indexOf("dep"), commune = fields.indexOf("commune");
+    var communeDeps = data.communeDeps;
     for (var i = 0; i < n; i++) {
-      var row = new Array(fields.length);
-      for (var f = 0; f < fields.length; f++) row[f] = columns[fields[f]][i];
-      if (row[dep] === null) row[dep] = data.communeDeps[row[commune]];
+      var row = new Array(m);
+      for (var f = 0; f < m; f++) row[f] = columns[f][i];
+      if (row[dep] === null) row[dep] = communeDeps[row[commune]];
       rows[i] = row;
     }
     data.places = rows;

@@ -34,6 +34,23 @@
     return Math.round(km) + "\u00a0km";
   }
 
+  /* fn, once the next frame is drawn (at once in a hidden page, which draws none; the timer is there
+   * should the page be hidden before). */
+  function afterFrame(fn) {
+    var done = false;
+    var run = function () {
+      if (done) return;
+      done = true;
+      fn();
+    };
+    if (document.hidden || !window.requestAnimationFrame) {
+      setTimeout(run, 0);
+      return;
+    }
+    requestAnimationFrame(function () { setTimeout(run, 0); });
+    setTimeout(run, 1000);
+  }
+
   function ordinal(n) {
     return n + (n === 1 ? "er" : "e");
   }
@@ -42,15 +59,17 @@
    * filled in (a département left out is its commune's). An id left out is the slug of the name,
    * made when it is first needed (Finder.idOf): 50,000 slugs would delay the first clusters. */
   function placeRows(data) {
-    var columns = data.columns;
     var fields = data.fields;
-    var n = columns[fields[0]].length;
+    var columns = fields.map(function (name) { return data.columns[name]; });
+    var n = columns[0].length;
+    var m = fields.length;
     var rows = new Array(n);
     var dep = fields.indexOf("dep"), commune = fields.indexOf("commune");
+    var communeDeps = data.communeDeps;
     for (var i = 0; i < n; i++) {
-      var row = new Array(fields.length);
-      for (var f = 0; f < fields.length; f++) row[f] = columns[fields[f]][i];
-      if (row[dep] === null) row[dep] = data.communeDeps[row[commune]];
+      var row = new Array(m);
+      for (var f = 0; f < m; f++) row[f] = columns[f][i];
+      if (row[dep] === null) row[dep] = communeDeps[row[commune]];
       rows[i] = row;
     }
     data.places = rows;
@@ -103,13 +122,50 @@
     map.getContainer().setAttribute("data-places", String(this.n));
     this.state = this.read(window.location.search);
     this.bind();
+    // The map first: when the address shows every place, their clusters are drawn at once, and the
+    // results (list, counts, facets) are worked out once that frame is drawn.
+    if (this.everyPlace()) {
+      this.drawFirst();
+      afterFrame(function () { self.restoreFirst(); });
+    } else {
+      this.restoreFirst();
+    }
+  }
+
+  /* The state of the address applied; the search data asked for at once if it needs it, else when idle. */
+  Finder.prototype.restoreFirst = function () {
+    var self = this;
     this.restore(true);
     if (this.state.q || /^\d{5}$/.test(this.state.pres)) this.load();
     this.whenIdle(function () {
       self.load();
       self.layer.prepareFull();
     });
-  }
+  };
+
+  /* Whether the address shows every place on the map: no facet, no place, no origin (a query shows
+   * every place until the search data is here), and no closed place hidden. */
+  Finder.prototype.everyPlace = function () {
+    var s = this.state;
+    var facets = Object.keys(s.types).length || s.dep !== -1 || s.commune !== -1 || s.service !== -1;
+    if (facets || s.pres || s.lieu) return false;
+    if (s.closed) return true;
+    for (var i = 0; i < this.n; i++) if (this.places[i][this.F.ferme]) return false;
+    return true;
+  };
+
+  /* Every place on the map, framed as the first update frames them, or at the view of the address. */
+  Finder.prototype.drawFirst = function () {
+    var s = this.state;
+    var layer = this.layer;
+    var all = new Array(this.n);
+    for (var i = 0; i < this.n; i++) all[i] = i;
+    this.moveMap(function (map) {
+      if (s.view) map.setView([s.view.lat, s.view.lon], s.view.zoom, { animate: false });
+      else layer.frame(all, null);
+    });
+    layer.show(null);
+  };
 
   /* The id of place i: as the data gives it, or the slug of its name (kept once made). */
   Finder.prototype.idOf = function (i) {
@@ -891,14 +947,19 @@
   };
 
   /* The map's data is a file (lieux-carte.json, preloaded by the page's head): the finder starts
-   * when it arrives; the map and its tiles are drawn meanwhile. */
+   * when it arrives; the map and its tiles are drawn meanwhile. The head asks for it and reads it
+   * while the scripts load (window.PlacesData, _leaflet.html): its promise is taken when it is there. */
   window.PlacesFind = {
     start: function (map, dataId) {
       var script = document.getElementById(dataId);
-      return fetch(script.getAttribute("data-src"), { credentials: "same-origin" }).then(function (response) {
-        if (!response.ok) throw new Error(response.status);
-        return response.json();
-      }).then(function (data) {
+      var src = script.getAttribute("data-src");
+      var early = window.PlacesData;
+      var data = early && early.ready && early.src === src ? early.ready
+        : fetch(src, { credentials: "same-origin" }).then(function (response) {
+          if (!response.ok) throw new Error(response.status);
+          return response.json();
+        });
+      return data.then(function (data) {
         var finder = new Finder(map, script, placeRows(data));
         window.PlacesFind.finder = finder;
         return finder;

@@ -94,12 +94,9 @@ def _settle(page: Any) -> None:
 
 
 def _measure(browser: Any, url: str, runs: int) -> dict[str, Any]:
-    from .browser import TILE_HOST
-
     first, query, worst, tick, untick, cls = [], [], [], [], [], []
     for _ in range(runs):
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.route(f"https://{TILE_HOST}/**", lambda route: route.abort())
         page.add_init_script(CLS)
         start = time.perf_counter()  # as bench.first_clusters_seconds: from the navigation asked
         page.goto(url + "/", wait_until="commit")
@@ -137,7 +134,7 @@ def _measure(browser: Any, url: str, runs: int) -> dict[str, Any]:
 
 def bench_find(site_dir: str | Path, runs: int = 5) -> dict[str, Any]:
     """Measure the finder of a built site (see the module's docstring); Chromium's numbers are None without it."""
-    from .browser import CHROMIUM, chromium, serve
+    from .browser import CHROMIUM, TILES_UNREACHABLE, chromium, serve
 
     site = Path(site_dir)
     raw, gz = search_bytes(site)
@@ -153,7 +150,7 @@ def bench_find(site_dir: str | Path, runs: int = 5) -> dict[str, Any]:
     }
     if CHROMIUM is None:
         return result
-    with serve(site) as url, chromium() as browser:
+    with serve(site) as url, chromium(TILES_UNREACHABLE) as browser:
         result.update(_measure(browser, url, runs))
     return result
 

@@ -52,7 +52,7 @@ def bench_help(site_dir: str | Path, runs: int = 5) -> dict[str, Any]:
     """Median milliseconds from a change of needs (or of position) to the updated list, on ``site_dir``."""
     import json
 
-    from .browser import CHROMIUM, TILE_HOST, chromium, serve
+    from .browser import CHROMIUM, TILES_UNREACHABLE, chromium, serve
 
     if CHROMIUM is None:
         raise RuntimeError("Chromium n'est pas installé : la mesure se fait dans un vrai navigateur")
@@ -65,10 +65,9 @@ def bench_help(site_dir: str | Path, runs: int = 5) -> dict[str, Any]:
     needs: dict[str, list[float]] = {"update": [], "frame": []}
     position: dict[str, list[float]] = {"update": [], "frame": []}
     listed = 0
-    with serve(site_dir) as url, chromium() as browser:
+    with serve(site_dir) as url, chromium(TILES_UNREACHABLE) as browser:
         for _ in range(runs):
             page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.route(f"https://{TILE_HOST}/**", lambda route: route.abort())
             page.goto(url + "/aide/")
             page.wait_for_selector("#aide-formulaire[data-ready]", timeout=120_000)
             # needs: on, on, off, off: from no list, to the largest lists, and back

@@ -18,6 +18,9 @@ CHROMIUM = next((p for p in CANDIDATES if p and Path(p).exists()), None)
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 TILE_HOST = "tile.openstreetmap.org"
+# The map tiles made unreachable by Chromium itself (its resolver finds no such host), for the benchmarks: a
+# Playwright route answered by this process would put its replies between the page and what is measured.
+TILES_UNREACHABLE = (f"--host-resolver-rules=MAP {TILE_HOST} ~NOTFOUND",)
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -38,12 +41,12 @@ def serve(directory: str | Path) -> Iterator[str]:
 
 
 @contextmanager
-def chromium() -> Iterator[Any]:
-    """A headless Chromium driven by Playwright (no download: Debian's browser)."""
+def chromium(extra_args: tuple[str, ...] = ()) -> Iterator[Any]:
+    """A headless Chromium driven by Playwright (no download: Debian's browser), with ``extra_args``."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *extra_args])
         try:
             yield browser
         finally:

@@ -89,15 +89,15 @@ def _check(config, duplicates=False, build=False):
     render = None
     if build:
         from lieux.core.html import render_markdown as render
-    also = ()
+    try:
+        result = run(config, render=render, site=build)
+    except SetupError as exc:
+        raise Exit(str(exc), code=1) from None
     if duplicates:
         from lieux.tools.duplicates import find_duplicates
 
-        also = (lambda loaded: find_duplicates(loaded.records, loaded.path),)
-    try:
-        return run(config, render=render, site=build, also=also)
-    except SetupError as exc:
-        raise Exit(str(exc), code=1) from None
+        result.problems += find_duplicates(result.places.records, result.places.path)
+    return result
 
 
 def _option(value, kind, name, minimum=None, choices=None):

@@ -7,13 +7,11 @@ the same problems. Reading the inputs happens here; the stages only transform.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from typing import TYPE_CHECKING
 
-from .core.aside import Aside
 from .core.config import Config
 from .core.geocache import CacheEntry, read_cache
 from .core.problems import Problem, display_path, errors
@@ -80,17 +78,15 @@ def long_lived() -> Iterator[None]:
 
 
 def run(config: Config, render: Callable[[str], str] | None = None, reference: Reference | None = None,
-        site: bool = True, also: Sequence[Callable[[LoadResult], list[Problem]]] = ()) -> Result:
+        site: bool = True) -> Result:
     """Read and check every input; build the Site when nothing is wrong enough to stop.
 
     ``site=False`` (``invoke validate``) checks without building the Site: locating, assembling, linking,
     the directory's groupings and who-can-help find no problem (unknown references are found from the
-    names alone). ``also``: more checks of the loaded places (``invoke validate``'s duplicates), each done
-    aside, on another core, while the others run; their problems come after the others'."""
+    names alone)."""
     reference = reference or Reference.load(config)
     schema, region = reference.schema, reference.region
     loaded = load_places(config.places_csv, schema)
-    asides = [Aside(partial(check, loaded)) for check in also]
     problems = [*loaded.problems, *check_places(loaded.records, region, loaded.path)]
     cache_path = display_path(config.geocode_cache)
     cache, found = read_cache(config.geocode_cache)
@@ -102,8 +98,7 @@ def run(config: Config, render: Callable[[str], str] | None = None, reference: R
         problems += unknown_references(documents, known(loaded.records, documents), loaded.path)
     if not loaded.errors and site:
         built = _site(config, reference, loaded, cache, documents)
-    problems.sort(key=_order)
-    return Result(reference, loaded, cache, documents, built, problems + [p for a in asides for p in a.result()])
+    return Result(reference, loaded, cache, documents, built, sorted(problems, key=_order))
 
 
 def _site(config: Config, reference: Reference, loaded: LoadResult, cache: dict[str, CacheEntry],

@@ -528,6 +528,16 @@ def test_the_map_does_not_wait_for_the_search_data(real_site, visit):  # noqa: F
     assert v.errors == []
 
 
+def test_the_home_page_asks_for_the_map_data_once(real_site, visit):  # noqa: F811
+    v = visit("about:blank")
+    asked = []
+    v.page.on("request", lambda request: asked.append(request.url) if "lieux-carte.json" in request.url else None)
+    v.page.goto(real_site + "/")
+    v.page.wait_for_selector(".marker-cluster", timeout=5000)
+    settled(v.page)
+    assert len(asked) == 1 and v.errors == []  # the head's preload, taken by its early fetch
+
+
 def test_without_javascript_the_map_points_to_the_directory(real_site, visit):  # noqa: F811
     v = visit(real_site + "/", java_script_enabled=False)
     page = v.page

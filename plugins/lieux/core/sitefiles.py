@@ -66,16 +66,17 @@ def same_files(a: Path, b: Path) -> bool:
         return False
 
 
-def _entries(root: str | Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
-    """``(relative path, entry)`` of every file under ``root`` (posix separators), in one pass of scandir."""
+def _entries(root: str | Path, skip: set[str] | frozenset[str] = frozenset()) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """``(relative path, entry)`` of every file under ``root`` (posix separators), in one pass of scandir; the
+    folders of ``skip`` (relative paths) are not read."""
 
     def visit(folder: str, prefix: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
         with os.scandir(folder) as entries:
             for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    yield from visit(entry.path, f"{prefix}{entry.name}/")
-                else:
+                if not entry.is_dir(follow_symlinks=False):
                     yield prefix + entry.name, entry
+                elif prefix + entry.name not in skip:
+                    yield from visit(entry.path, f"{prefix}{entry.name}/")
 
     return visit(os.fspath(root), "")
 
@@ -98,18 +99,8 @@ def listing_with(root: str | Path, known: dict[str, list[int]], made: set[str]) 
         return False
 
     found = {rel: stat for rel, stat in known.items() if in_made(rel)}
-
-    def visit(folder: str, prefix: str) -> None:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                rel = prefix + entry.name
-                if not entry.is_dir(follow_symlinks=False):
-                    info = entry.stat()
-                    found[rel] = [info.st_size, info.st_mtime_ns]
-                elif rel not in made:
-                    visit(entry.path, rel + "/")
-
-    visit(os.fspath(root), "")
+    found.update((rel, [info.st_size, info.st_mtime_ns]) for rel, entry in _entries(root, made)
+                 for info in (entry.stat(),))
     return found
 
 

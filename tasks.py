@@ -12,6 +12,7 @@ checked configuration, so an option given to one command means the same for all.
     invoke serve | clean | publish | bench | bench-geocode
 """
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -82,21 +83,24 @@ def _print_problems(problems, style="human"):
 
 
 def _check(config, duplicates=False, build=False):
-    """Run the pipeline's checks (and, to ``build``, render the documents and build the Site); the result, or a
-    one-line error when a schema or the territory is missing."""
+    """Run the pipeline's checks (and, to ``build``, render the documents and build the Site; with ``duplicates``,
+    look for them on the second core meanwhile); the result, or a one-line error when a schema or the territory is
+    missing."""
+    from lieux.core.ahead import Ahead
     from lieux.pipeline import SetupError, run
 
     render = None
     if build:
         from lieux.core.html import render_markdown as render
-    try:
-        result = run(config, render=render, site=build)
-    except SetupError as exc:
-        raise Exit(str(exc), code=1) from None
     if duplicates:
-        from lieux.tools.duplicates import find_duplicates
-
-        result.problems += find_duplicates(result.places.records, result.places.path)
+        from lieux.tools.duplicates import duplicates_of, file_duplicates
+    with Ahead(file_duplicates, str(config.places_csv)) if duplicates else contextlib.nullcontext() as ahead:
+        try:
+            result = run(config, render=render, site=build)
+        except SetupError as exc:
+            raise Exit(str(exc), code=1) from None
+        if duplicates:
+            result.problems += duplicates_of(result.places, ahead.result())
     return result
 
 

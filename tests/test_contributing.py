@@ -13,7 +13,7 @@ from lieux.core.csvfile import read_table, sniff
 from lieux.core.problems import Problem
 from lieux.stages.load import load_places
 from lieux.tools.diffplaces import diff_places, to_markdown
-from lieux.tools.duplicates import find_duplicates, name_key
+from lieux.tools.duplicates import duplicates_of, file_duplicates, find_duplicates, name_key
 from lieux.tools.fixcsv import fix_text
 
 
@@ -159,6 +159,38 @@ def test_places_within_50_meters_are_a_warning(schema, region, write_csv):
     problems = find_duplicates(load_places(path, schema).records, "places.csv")
     assert [(p.line, p.message) for p in problems] == [
         (3, "doublon possible de la ligne 2 (« Premier ») : à 33 m")]
+
+
+def _three_cafes(schema, middle_type="coworking", middle_latitude="48.85000"):
+    return "\n".join([
+        header(schema),
+        row(schema, id="a", nom="Café", latitude="48.85000", longitude="2.35000"),
+        row(schema, id="b", nom="Le café", type=middle_type, latitude=middle_latitude, longitude="2.35000"),
+        row(schema, id="c", nom="Café !", latitude="48.85010", longitude="2.35000"),
+    ]) + "\n"
+
+
+def test_duplicates_found_ahead_from_the_file_are_those_of_the_loaded_rows(schema, region, write_csv):
+    path = write_csv(_three_cafes(schema))
+    loaded = load_places(path, schema)
+    found = file_duplicates(str(path))
+    assert found is not None and found[0] == [2, 3, 4]
+    assert duplicates_of(loaded, found) == find_duplicates(loaded.records, loaded.path) != []
+
+
+def test_duplicates_found_ahead_are_not_used_when_the_loader_left_a_row_out(schema, region, write_csv):
+    path = write_csv(_three_cafes(schema, middle_type="bar"))  # line 3 is refused: not a type of place
+    loaded = load_places(path, schema)
+    found = file_duplicates(str(path))
+    assert [record.line for record in loaded.records] == [2, 4] and found[0] == [2, 3, 4]
+    assert [(p.line, p.message) for p in duplicates_of(loaded, found)] == [
+        (4, "doublon possible de la ligne 2 (« Café ») : à 11 m"),
+        (4, "doublon possible de la ligne 2 (« Café ») : même nom")]
+
+
+def test_a_coordinate_not_plainly_written_leaves_the_duplicates_to_the_loader(schema, region, write_csv):
+    path = write_csv(_three_cafes(schema, middle_latitude="48,85"))
+    assert file_duplicates(str(path)) is None
 
 
 def test_the_github_format_is_an_annotation_on_the_line():

@@ -10,10 +10,14 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
 
+from ..core.csvfile import read_table, sniff
 from ..core.geo import distance_km
-from ..core.problems import Problem, Record
+from ..core.problems import Problem, Record, display_path
 from ..core.text import fold
+from ..stages.load import DECIMAL, LoadResult
 
 STOP_WORDS = frozenset("le la les l de du des d et a au aux the".split())
 # A run of letters and digits that is not a stop word: the words of a name in one pass.
@@ -30,48 +34,105 @@ def name_key(name: str) -> str:
     return " ".join(WORD.findall(name.lower() if name.isascii() else fold(name)))  # fold() of ASCII: lower case
 
 
+Row = tuple[int, str, float | None, float | None]  # a place as compared here: line, name, latitude, longitude
+
+
 def find_duplicates(records: Iterable[Record], where: str, max_meters: float = 50.0) -> list[Problem]:
-    """Warnings on the later line of each pair that looks like the same place: the same name, or points at
-    most ``max_meters`` apart (found in a grid of cells, each pair of neighbouring cells looked at once)."""
+    """Warnings on the later line of each pair of ``records`` that looks like the same place: the same name, or
+    points at most ``max_meters`` apart."""
+    rows = [(r.line, r.values["nom"], r.values["latitude"], r.values["longitude"]) for r in records]
+    return duplicate_problems(rows, where, max_meters)
+
+
+def duplicate_problems(rows: Iterable[Row], where: str, max_meters: float = 50.0) -> list[Problem]:
+    """``find_duplicates`` of plain rows: the same name, or points found near in a grid of cells (each pair of
+    neighbouring cells looked at once)."""
     problems = []
-    first_by_name: dict[str, Record] = {}
-    grid: defaultdict[int, list[Record]] = defaultdict(list)
-    for record in records:
-        values = record.values
-        key = name_key(values["nom"])
+    first_by_name: dict[str, Row] = {}
+    grid: defaultdict[int, list[Row]] = defaultdict(list)
+    for row in rows:
+        line, name, lat, lon = row
+        key = name_key(name)
         if key and key in first_by_name:
             other = first_by_name[key]
             problems.append(
-                Problem(where, record.line, "nom",
-                        f"doublon possible de la ligne {other.line} (« {other['nom']} ») : même nom", "warning")
+                Problem(where, line, "nom", f"doublon possible de la ligne {other[0]} (« {other[1]} ») : même nom",
+                        "warning")
             )
-        first_by_name.setdefault(key, record)
-        lat, lon = values["latitude"], values["longitude"]
+        first_by_name.setdefault(key, row)
         if lat is not None and lon is not None:
-            grid[math.floor(lat / CELL_DEGREES) * ROW + math.floor(lon / CELL_DEGREES)].append(record)
+            grid[math.floor(lat / CELL_DEGREES) * ROW + math.floor(lon / CELL_DEGREES)].append(row)
     get = grid.get
     for cell, here in grid.items():
         if len(here) > 1:
-            for k, record in enumerate(here):
-                problems += _near(record, here[k + 1:], where, max_meters)
+            for k, row in enumerate(here):
+                problems += _near(row, here[k + 1:], where, max_meters)
         for offset in FORWARD:
             others = get(cell + offset)
             if others:
-                for record in here:
-                    problems += _near(record, others, where, max_meters)
+                for row in here:
+                    problems += _near(row, others, where, max_meters)
     return sorted(problems)
 
 
-def _near(record: Record, others: list[Record], where: str, max_meters: float) -> list[Problem]:
-    """A warning on the later line of each pair of ``record`` and one of ``others`` at most ``max_meters`` apart,
+def _near(row: Row, others: list[Row], where: str, max_meters: float) -> list[Problem]:
+    """A warning on the later line of each pair of ``row`` and one of ``others`` at most ``max_meters`` apart,
     naming the earlier line."""
     found = []
     for other in others:
-        later, earlier = (record, other) if record.line > other.line else (other, record)
-        meters = distance_km((later["latitude"], later["longitude"]),
-                             (earlier["latitude"], earlier["longitude"])) * 1000
+        later, earlier = (row, other) if row[0] > other[0] else (other, row)
+        meters = distance_km(later[2:], earlier[2:]) * 1000
         if meters <= max_meters:
-            found.append(Problem(where, later.line, "latitude",
-                                 f"doublon possible de la ligne {earlier.line} (« {earlier['nom']} ») : "
-                                 f"à {meters:.0f} m", "warning"))
+            found.append(Problem(where, later[0], "latitude",
+                                 f"doublon possible de la ligne {earlier[0]} (« {earlier[1]} ») : à {meters:.0f} m",
+                                 "warning"))
     return found
+
+
+# --- ahead: the same warnings, found by a process of their own while the loader checks the file ---------------
+
+
+def file_duplicates(path: str) -> tuple[list[int], list[tuple[str, int, str, str, str]]] | None:
+    """``find_duplicates`` of every row of the CSV file ``path``, read as the loader reads it but not checked: the
+    lines of the rows compared, and the warnings as plain tuples (``Problem``'s fields). None when a row is not
+    plainly readable (a file the loader refuses, a row of the wrong length, a coordinate that is not a plain
+    number): only the loader then knows which rows it keeps. Meant to run ahead (``core.ahead``), on a
+    second core, and used only when the loader kept exactly these rows."""
+    try:
+        sniffed = sniff(Path(path).read_bytes())
+    except OSError:
+        return None
+    if sniffed.encoding != "utf-8" or sniffed.bad_lines or sniffed.delimiter != ",":
+        return None
+    table = read_table(sniffed.text)
+    header = table.header
+    if table.error or not {"nom", "latitude", "longitude"} <= set(header) or len(set(header)) != len(header):
+        return None
+    name, lat, lon = header.index("nom"), header.index("latitude"), header.index("longitude")
+    rows = []
+    for line, cells in table.rows:
+        if len(cells) != len(header):
+            return None
+        latitude, longitude = _plain_number(cells[lat]), _plain_number(cells[lon])
+        if latitude is False or longitude is False:
+            return None
+        rows.append((line, cells[name], latitude, longitude))
+    problems = duplicate_problems(rows, display_path(path))
+    return [row[0] for row in rows], [(p.path, p.line, p.column, p.message, p.severity) for p in problems]
+
+
+def _plain_number(cell: str) -> float | None | bool:
+    """A coordinate as the loader types it: None when empty, False when it is not a plain number."""
+    if not cell:
+        return None
+    return float(cell) if DECIMAL.fullmatch(cell) else False
+
+
+def duplicates_of(loaded: LoadResult, ahead: Any) -> list[Problem]:
+    """The duplicates among the rows the loader kept: those found ahead (``file_duplicates``'s value) when it
+    compared exactly these rows, else found now."""
+    if ahead is not None:
+        lines, found = ahead
+        if lines == [record.line for record in loaded.records]:
+            return [Problem(*fields) for fields in found]
+    return find_duplicates(loaded.records, loaded.path)

@@ -1,0 +1,94 @@
+"""Work done ahead, on the core the caller leaves idle: a function run in a process forked now.
+
+``Ahead(function, *args)`` forks at once; the child computes ``function(*args)`` and sends the
+value back through a pipe, ``marshal``-ed (plain data only: numbers, strings, tuples, lists,
+dicts; nothing to import, nothing of the parent's to run). ``result()`` waits for it. When the
+system cannot fork, or the child fails or sends what cannot be read, ``result()`` gives
+``None`` and the caller does the work itself: a result ahead is never needed, only faster.
+
+Fork early, before the parent fills its memory: a child forked later copies every page of the
+parent that its work touches (this machine's virtual memory makes such copies slow).
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import signal
+from collections.abc import Callable
+from typing import Any
+
+CHUNK = 1 << 20
+
+
+class Ahead:
+    """``function(*args)`` computed in a process forked now; ``result()`` gives its value, or None. Use it as a
+    context manager: leaving ends the process, if it is still running."""
+
+    def __init__(self, function: Callable[..., Any], *args: Any) -> None:
+        self._pid = 0
+        self._read = -1
+        if not hasattr(os, "fork"):
+            return
+        read, write = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read)
+            os.close(write)
+            return
+        if pid == 0:  # the child: never returns
+            os.close(read)
+            _serve(write, function, args)
+        os.close(write)
+        self._pid, self._read = pid, read
+
+    def __enter__(self) -> Ahead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def result(self) -> Any:
+        """The value the child computed; None when there is none (no fork, the child failed)."""
+        if self._read < 0:
+            return None
+        chunks = []
+        try:
+            while chunk := os.read(self._read, CHUNK):
+                chunks.append(chunk)
+        except OSError:
+            chunks = []
+        os.close(self._read)
+        self._read = -1
+        _, status = os.waitpid(self._pid, 0)  # the pipe is closed: the child is leaving
+        self._pid = 0
+        if not chunks or os.waitstatus_to_exitcode(status) != 0:
+            return None
+        try:
+            return marshal.loads(b"".join(chunks))
+        except (EOFError, ValueError, TypeError):
+            return None
+
+    def close(self) -> None:
+        """Stop waiting: the child, if its value was not read, is ended and reaped."""
+        if self._read >= 0:
+            os.close(self._read)
+            self._read = -1
+        if self._pid:
+            os.kill(self._pid, signal.SIGKILL)
+            os.waitpid(self._pid, 0)
+            self._pid = 0
+
+
+def _serve(write: int, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    """In the child: compute, send, and leave at once (no exit handler, no buffer of the parent's flushed)."""
+    code = 0
+    try:
+        data = memoryview(marshal.dumps(function(*args)))
+        while data:
+            data = data[os.write(write, data):]
+    except BaseException:  # noqa: BLE001 - any failure leaves the work to the parent, which reports nothing of it
+        code = 1
+    finally:
+        os._exit(code)

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -190,13 +191,12 @@ def _check_location(values: dict[str, Any], line: int, where: str) -> Iterable[P
                       f"commune (manque : {missing}), ou la latitude et la longitude")
 
 
-def _plain_values(f: Field, values: list[str]) -> dict[str, Any]:
+def _plain_values(f: Field, values: list[str], joined: str) -> dict[str, Any]:
     """Among the non-empty values of a screened column (no forbidden character, edge space or overlong
     value), those ``check_value`` would type without any message, typed as it would: numbers written
     plainly and in range; text that looks like neither a formula nor a date, matching the column's
     pattern, where the column has no vocabulary and no web address. The others get a closer look."""
     if f.type == "number":
-        joined = "\n".join(values)
         plain = values if joined.count("\n") == len(values) - 1 and DECIMALS.fullmatch(joined) else [
             value for value in values if DECIMAL.fullmatch(value)]
         numbers = list(map(float, plain))
@@ -214,15 +214,21 @@ def _plain_values(f: Field, values: list[str]) -> dict[str, Any]:
     return dict(zip(plain, plain, strict=True))
 
 
+def _edge_space(values: list[str]) -> bool:
+    """Whether a value (none empty) starts or ends with white space: their first and last characters looked at
+    in one string, without a step of Python per value."""
+    return any(map(str.isspace, "".join(map(itemgetter(0), values)) + "".join(map(itemgetter(-1), values))))
+
+
 def _check_column(f: Field, column: tuple[str, ...]) -> tuple[list[Any], dict[int, list[str]]]:
     """Type and check one column: each distinct value once (types, postcodes, communes… repeat).
     Returns the typed values, and the messages of each row index that raised some."""
     distinct = set(column)
-    written = [value for value in distinct if value]
-    screened = not (FORBIDDEN.search("\n".join(written))
-                    or any(value[0].isspace() or value[-1].isspace() for value in written)
+    written = list(distinct - {""})
+    joined = "\n".join(written)
+    screened = not (FORBIDDEN.search(joined) or _edge_space(written)
                     or (f.max_length is not None and max(map(len, written), default=0) > f.max_length))
-    plain = _plain_values(f, written) if screened else {}
+    plain = _plain_values(f, written, joined) if screened else {}
     checked = {value: check_value(f, value, screened) for value in distinct if value not in plain}
     if f.type == "string" and checked.keys() <= {""} and checked.get("", ("", [])) == ("", []):
         return list(column), {}  # every value written plainly (or left empty, without default): each is its own

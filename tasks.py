@@ -12,7 +12,6 @@ checked configuration, so an option given to one command means the same for all.
     invoke serve | clean | publish | bench | bench-geocode
 """
 
-import contextlib
 import os
 import shutil
 import subprocess
@@ -83,24 +82,28 @@ def _print_problems(problems, style="human"):
 
 
 def _check(config, duplicates=False, build=False):
-    """Run the pipeline's checks (and, to ``build``, render the documents and build the Site; with ``duplicates``,
-    look for them on the second core meanwhile); the result, or a one-line error when a schema or the territory is
-    missing."""
+    """Run the pipeline's checks (and, to ``build``, render the documents and build the Site); the result, or a
+    one-line error when a schema or the territory is missing. ``duplicates`` (``invoke validate``): look for them,
+    and at the CSV's form, on the second core meanwhile (``tools/checkahead.py``)."""
     from lieux.core.ahead import Ahead
-    from lieux.pipeline import SetupError, run
+    from lieux.pipeline import Reference, SetupError, in_order, run
 
     render = None
     if build:
         from lieux.core.html import render_markdown as render
-    if duplicates:
-        from lieux.tools.duplicates import duplicates_of, file_duplicates
-    with Ahead(file_duplicates, str(config.places_csv)) if duplicates else contextlib.nullcontext() as ahead:
-        try:
-            result = run(config, render=render, site=build)
-        except SetupError as exc:
-            raise Exit(str(exc), code=1) from None
-        if duplicates:
-            result.problems += duplicates_of(result.places, ahead.result())
+    try:
+        reference = Reference.load(config)
+        if not duplicates:
+            return run(config, render=render, reference=reference, site=build)
+        from lieux.tools.checkahead import checked, file_checks
+
+        path, columns = str(config.places_csv), reference.schema.names
+        with Ahead(file_checks, path, columns) as ahead:
+            result = run(config, render=render, reference=reference, site=build, form=False)
+            form, found = checked(result.places, ahead.result(), path, columns)
+    except SetupError as exc:
+        raise Exit(str(exc), code=1) from None
+    result.problems = in_order([*result.problems, *form]) + found
     return result
 
 

@@ -12,8 +12,9 @@ from conftest import ROOT, header, row
 from lieux.core.csvfile import read_table, sniff
 from lieux.core.problems import Problem
 from lieux.stages.load import load_places
+from lieux.tools.checkahead import checked, file_checks
 from lieux.tools.diffplaces import diff_places, to_markdown
-from lieux.tools.duplicates import duplicates_of, file_duplicates, find_duplicates, name_key
+from lieux.tools.duplicates import find_duplicates, name_key
 from lieux.tools.fixcsv import fix_text
 
 
@@ -172,25 +173,41 @@ def _three_cafes(schema, middle_type="coworking", middle_latitude="48.85000"):
 
 def test_duplicates_found_ahead_from_the_file_are_those_of_the_loaded_rows(schema, region, write_csv):
     path = write_csv(_three_cafes(schema))
-    loaded = load_places(path, schema)
-    found = file_duplicates(str(path))
+    loaded = load_places(path, schema, form=False)
+    found = file_checks(str(path), schema.names)
     assert found is not None and found[0] == [2, 3, 4]
-    assert duplicates_of(loaded, found) == find_duplicates(loaded.records, loaded.path) != []
+    assert checked(loaded, found, str(path), schema.names) == ([], find_duplicates(loaded.records, loaded.path))
+    assert find_duplicates(loaded.records, loaded.path) != []
+
+
+def test_the_form_warning_found_ahead_is_the_loaders(schema, region, write_csv):
+    path = write_csv(_three_cafes(schema).replace("\n", "\r\n").encode())
+    form, _ = checked(load_places(path, schema, form=False), file_checks(str(path), schema.names), str(path),
+                      schema.names)
+    assert form == [p for p in load_places(path, schema).problems if p.column == "fichier"] != []
+
+
+def test_without_a_value_found_ahead_the_same_warnings_are_found_from_the_records(schema, region, write_csv):
+    path = write_csv(_three_cafes(schema).replace("\n", "\r\n").encode())
+    loaded = load_places(path, schema, form=False)
+    assert checked(loaded, None, str(path), schema.names) == checked(
+        loaded, file_checks(str(path), schema.names), str(path), schema.names)
 
 
 def test_duplicates_found_ahead_are_not_used_when_the_loader_left_a_row_out(schema, region, write_csv):
     path = write_csv(_three_cafes(schema, middle_type="bar"))  # line 3 is refused: not a type of place
-    loaded = load_places(path, schema)
-    found = file_duplicates(str(path))
+    loaded = load_places(path, schema, form=False)
+    found = file_checks(str(path), schema.names)
     assert [record.line for record in loaded.records] == [2, 4] and found[0] == [2, 3, 4]
-    assert [(p.line, p.message) for p in duplicates_of(loaded, found)] == [
+    form, duplicates = checked(loaded, found, str(path), schema.names)
+    assert form == [] and [(p.line, p.message) for p in duplicates] == [
         (4, "doublon possible de la ligne 2 (« Café ») : à 11 m"),
         (4, "doublon possible de la ligne 2 (« Café ») : même nom")]
 
 
 def test_a_coordinate_not_plainly_written_leaves_the_duplicates_to_the_loader(schema, region, write_csv):
     path = write_csv(_three_cafes(schema, middle_latitude="48,85"))
-    assert file_duplicates(str(path)) is None
+    assert file_checks(str(path), schema.names) is None
 
 
 def test_the_github_format_is_an_annotation_on_the_line():

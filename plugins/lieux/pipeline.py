@@ -78,15 +78,15 @@ def long_lived() -> Iterator[None]:
 
 
 def run(config: Config, render: Callable[[str], str] | None = None, reference: Reference | None = None,
-        site: bool = True) -> Result:
+        site: bool = True, form: bool = True) -> Result:
     """Read and check every input; build the Site when nothing is wrong enough to stop.
 
     ``site=False`` (``invoke validate``) checks without building the Site: locating, assembling, linking,
     the directory's groupings and who-can-help find no problem (unknown references are found from the
-    names alone)."""
+    names alone). ``form=False``: the CSV's form is left to the caller (``load_places``)."""
     reference = reference or Reference.load(config)
     schema, region = reference.schema, reference.region
-    loaded = load_places(config.places_csv, schema)
+    loaded = load_places(config.places_csv, schema, form)
     problems = [*loaded.problems, *check_places(loaded.records, region, loaded.path)]
     cache_path = display_path(config.geocode_cache)
     cache, found = read_cache(config.geocode_cache)
@@ -98,7 +98,7 @@ def run(config: Config, render: Callable[[str], str] | None = None, reference: R
         problems += unknown_references(documents, known(loaded.records, documents), loaded.path)
     if not loaded.errors and site:
         built = _site(config, reference, loaded, cache, documents)
-    return Result(reference, loaded, cache, documents, built, sorted(problems, key=_order))
+    return Result(reference, loaded, cache, documents, built, in_order(problems))
 
 
 def _site(config: Config, reference: Reference, loaded: LoadResult, cache: dict[str, CacheEntry],
@@ -117,6 +117,11 @@ def _site(config: Config, reference: Reference, loaded: LoadResult, cache: dict[
     group(built, schema, region)
     match.apply(built, {c.value: c.label for c in schema["services"].categories}, config.helpers_per_project)
     return built
+
+
+def in_order(problems: list[Problem]) -> list[Problem]:
+    """Problems by file, line, column and message."""
+    return sorted(problems, key=_order)
 
 
 def _order(problem: Problem) -> tuple:

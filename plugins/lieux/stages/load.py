@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
+from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -256,17 +257,18 @@ def _repeated(f: Field, column: tuple[str, ...], typed: list[Any], skip: dict[in
 
 def _records(schema: Schema, header: list[str], lines: list[int], table: list[Any],
              columns: list[list[Any]], good: list[int]) -> list[Record]:
-    """The records of the rows without problems, values and cells in the schema's order."""
+    """The records of the rows without problems, values and cells in the schema's order (made by ``map``: no step
+    of Python per row)."""
     order = [header.index(name) for name in schema.names]
     names = schema.names
-    in_order = order == list(range(len(order)))
     rows = zip(*(columns[i] for i in order), strict=True)
+    cells = map(tuple, table) if order == list(range(len(order))) else (tuple(row[i] for i in order) for row in table)
     if len(good) < len(lines):
         keep = set(good)
         rows = (values for k, values in enumerate(rows) if k in keep)
-    return [Record(lines[k], dict(zip(names, values, strict=True)),
-                   tuple(table[k]) if in_order else tuple(table[k][i] for i in order), names)
-            for k, values in zip(good, rows, strict=True)]
+        cells = (row for k, row in enumerate(cells) if k in keep)
+    values = map(dict, map(zip, repeat(names), rows))
+    return list(map(Record, map(lines.__getitem__, good), values, cells, repeat(names)))
 
 
 def validate_rows(header: list[str], rows: list[tuple[int, list[str]]], schema: Schema, where: str) -> LoadResult:
@@ -363,8 +365,9 @@ def parse(raw: bytes, where: str) -> tuple[Sniffed, Table | None, list[Problem]]
     return sniffed, table, problems
 
 
-def load_places(path: str | os.PathLike[str], schema: Schema) -> LoadResult:
-    """Read and validate ``path``. Problems are returned, never raised."""
+def load_places(path: str | os.PathLike[str], schema: Schema, form: bool = True) -> LoadResult:
+    """Read and validate ``path``. Problems are returned, never raised. ``form=False``: a valid file not in its
+    canonical form is not warned of (``form_problems``, looked at apart)."""
     where = display_path(path)
     try:
         raw = Path(path).read_bytes()
@@ -374,11 +377,18 @@ def load_places(path: str | os.PathLike[str], schema: Schema) -> LoadResult:
     if table is None or problems:
         return LoadResult(where, problems=problems)
     result = validate_rows(table.header, table.rows, schema, where)
-    if not result.errors and not is_canonical(raw, sniffed, table, schema.names):
-        reasons = not_canonical(raw, sniffed, table.header, schema.names, canonical_text(table, schema.names))
-        if reasons:
-            result.problems.append(Problem(
-                where, 1, "fichier",
-                f"le fichier est valide mais pas sous sa forme canonique ({' ; '.join(reasons)}) : "
-                f"lancez « invoke fix-csv {where} », qui le réécrit sans changer aucune valeur", "warning"))
+    if form and not result.errors:
+        result.problems += form_problems(raw, sniffed, table, schema.names, where)
     return result
+
+
+def form_problems(raw: bytes, sniffed: Sniffed, table: Table, columns: tuple[str, ...], where: str) -> list[Problem]:
+    """The warning on a valid file that is not in its canonical form (``columns``: the schema's), if it is not."""
+    if is_canonical(raw, sniffed, table, columns):
+        return []
+    reasons = not_canonical(raw, sniffed, table.header, columns, canonical_text(table, columns))
+    if not reasons:
+        return []
+    return [Problem(where, 1, "fichier",
+                    f"le fichier est valide mais pas sous sa forme canonique ({' ; '.join(reasons)}) : "
+                    f"lancez « invoke fix-csv {where} », qui le réécrit sans changer aucune valeur", "warning")]

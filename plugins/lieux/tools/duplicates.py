@@ -10,14 +10,10 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from pathlib import Path
-from typing import Any
 
-from ..core.csvfile import read_table, sniff
 from ..core.geo import distance_km
-from ..core.problems import Problem, Record, display_path
+from ..core.problems import Problem, Record
 from ..core.text import fold
-from ..stages.load import DECIMAL, LoadResult
 
 STOP_WORDS = frozenset("le la les l de du des d et a au aux the".split())
 # A run of letters and digits that is not a stop word: the words of a name in one pass.
@@ -87,52 +83,3 @@ def _near(row: Row, others: list[Row], where: str, max_meters: float) -> list[Pr
                                  f"doublon possible de la ligne {earlier[0]} (« {earlier[1]} ») : à {meters:.0f} m",
                                  "warning"))
     return found
-
-
-# --- ahead: the same warnings, found by a process of their own while the loader checks the file ---------------
-
-
-def file_duplicates(path: str) -> tuple[list[int], list[tuple[str, int, str, str, str]]] | None:
-    """``find_duplicates`` of every row of the CSV file ``path``, read as the loader reads it but not checked: the
-    lines of the rows compared, and the warnings as plain tuples (``Problem``'s fields). None when a row is not
-    plainly readable (a file the loader refuses, a row of the wrong length, a coordinate that is not a plain
-    number): only the loader then knows which rows it keeps. Meant to run ahead (``core.ahead``), on a
-    second core, and used only when the loader kept exactly these rows."""
-    try:
-        sniffed = sniff(Path(path).read_bytes())
-    except OSError:
-        return None
-    if sniffed.encoding != "utf-8" or sniffed.bad_lines or sniffed.delimiter != ",":
-        return None
-    table = read_table(sniffed.text)
-    header = table.header
-    if table.error or not {"nom", "latitude", "longitude"} <= set(header) or len(set(header)) != len(header):
-        return None
-    name, lat, lon = header.index("nom"), header.index("latitude"), header.index("longitude")
-    rows = []
-    for line, cells in table.rows:
-        if len(cells) != len(header):
-            return None
-        latitude, longitude = _plain_number(cells[lat]), _plain_number(cells[lon])
-        if latitude is False or longitude is False:
-            return None
-        rows.append((line, cells[name], latitude, longitude))
-    problems = duplicate_problems(rows, display_path(path))
-    return [row[0] for row in rows], [(p.path, p.line, p.column, p.message, p.severity) for p in problems]
-
-
-def _plain_number(cell: str) -> float | None | bool:
-    """A coordinate as the loader types it: None when empty, False when it is not a plain number."""
-    if not cell:
-        return None
-    return float(cell) if DECIMAL.fullmatch(cell) else False
-
-
-def duplicates_of(loaded: LoadResult, ahead: Any) -> list[Problem]:
-    """The duplicates among the rows the loader kept: those found ahead (``file_duplicates``'s value) when it
-    compared exactly these rows, else found now."""
-    if ahead is not None:
-        lines, found = ahead
-        if lines == [record.line for record in loaded.records]:
-            return [Problem(*fields) for fields in found]
-    return find_duplicates(loaded.records, loaded.path)

@@ -1,0 +1,79 @@
+"""What ``invoke validate`` looks at on its second core while the first checks the places: the possible
+duplicates and the CSV's form, found from the file itself (read as the loader reads it, not checked), in a
+process forked before the loader starts (``core.ahead``).
+
+Their warnings are the loader's and ``find_duplicates``'s, word for word; they are used only when the loader
+kept exactly the rows compared here (a file without errors), and found again from the records otherwise.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..core.csvfile import Table, read_table, sniff
+from ..core.problems import Problem, display_path
+from ..stages.load import DECIMAL, LoadResult, form_problems
+from .duplicates import Row, duplicate_problems, find_duplicates
+
+FORM = "fichier"  # the column of the form warning (the duplicates' are "nom" and "latitude")
+Found = tuple[list[int], list[tuple[str, int, str, str, str]]]  # lines compared; warnings as Problem's fields
+
+
+def file_checks(path: str, columns: tuple[str, ...]) -> Found | None:
+    """The duplicates among every row of the CSV file ``path``, and its form warning (``columns``: the
+    schema's), with the lines of the rows compared. None when a row is not plainly readable (a file the loader
+    refuses, a row of the wrong length, a coordinate that is not a plain number): only the loader then knows
+    which rows it keeps."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError:
+        return None
+    sniffed = sniff(raw)
+    if sniffed.encoding != "utf-8" or sniffed.bad_lines or sniffed.delimiter != ",":
+        return None
+    table = read_table(sniffed.text)
+    rows = _plain_rows(table)
+    if rows is None:
+        return None
+    where = display_path(path)
+    problems = duplicate_problems(rows, where) + form_problems(raw, sniffed, table, columns, where)
+    return [row[0] for row in rows], [(p.path, p.line, p.column, p.message, p.severity) for p in problems]
+
+
+def _plain_rows(table: Table) -> list[Row] | None:
+    """Each row's line, name and coordinates as the loader types them; None when one is not plainly written."""
+    header = table.header
+    if table.error or not {"nom", "latitude", "longitude"} <= set(header) or len(set(header)) != len(header):
+        return None
+    name, lat, lon = header.index("nom"), header.index("latitude"), header.index("longitude")
+    rows = []
+    for line, cells in table.rows:
+        if len(cells) != len(header):
+            return None
+        latitude, longitude = _plain_number(cells[lat]), _plain_number(cells[lon])
+        if latitude is False or longitude is False:
+            return None
+        rows.append((line, cells[name], latitude, longitude))
+    return rows
+
+
+def _plain_number(cell: str) -> float | None | bool:
+    """A coordinate as the loader types it: None when empty, False when it is not a plain number."""
+    if not cell:
+        return None
+    return float(cell) if DECIMAL.fullmatch(cell) else False
+
+
+def checked(loaded: LoadResult, found: Any, path: str, columns: tuple[str, ...]) -> tuple[list[Problem], list[Problem]]:
+    """The form warning of a file without errors (loaded with ``form=False``), and the duplicates among the rows
+    the loader kept: found ahead (``file_checks``'s value) when it compared exactly these rows, else found now."""
+    if loaded.errors:
+        return [], find_duplicates(loaded.records, loaded.path)  # no form warning on a file with errors
+    if found is not None and found[0] == [record.line for record in loaded.records]:
+        problems = [Problem(*fields) for fields in found[1]]
+        return [p for p in problems if p.column == FORM], [p for p in problems if p.column != FORM]
+    raw = Path(path).read_bytes()
+    sniffed = sniff(raw)
+    return (form_problems(raw, sniffed, read_table(sniffed.text), columns, loaded.path),
+            find_duplicates(loaded.records, loaded.path))

@@ -65,6 +65,10 @@ def render(ctx: Context) -> bytes:
 def offers_by_need(ctx: Context) -> list[tuple[Any, list[Any], list[Any]]]:
     """For the page without JavaScript: each code, with the partners and the places offering it."""
     vocabulary = ctx.reference.schema["services"].vocabulary
-    return [(c, [p for p in ctx.site.partners if c.value in p.offers],
-             [p for p in ctx.site.places if c.value in p.services and not p.is_closed])
-            for c in vocabulary.categories]
+    places: dict[str, list[Any]] = {c.value: [] for c in vocabulary.categories}
+    for place in ctx.site.places:  # once through the places, not once per code
+        if not place.is_closed:
+            for code in dict.fromkeys(place.services):
+                if code in places:
+                    places[code].append(place)
+    return [(c, [p for p in ctx.site.partners if c.value in p.offers], places[c.value]) for c in vocabulary.categories]

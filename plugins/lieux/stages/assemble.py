@@ -103,7 +103,6 @@ def assemble(records: Iterable[Record], locations: Mapping[str, Location], docum
              edit_url: str = "", today: date | None = None, stale_days: int = 730) -> Site:
     """One Site: every object built, sorted for display, not linked yet."""
     today = today or date.today()
-    Place.read_columns(schema.names)
     make = places_of(schema, region, urls, edit_url)
     places = sorted((make(r, locations.get(r.values["id"])) for r in records), key=lambda p: (sort_key(p.nom), p.id))
     documents = list(documents)

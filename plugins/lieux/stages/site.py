@@ -6,7 +6,6 @@ show is computed here or by the stages that fill them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,27 +17,17 @@ from .locate import Location
 UNKNOWN_DEPARTEMENT = "non renseigné"
 
 
-class Column:
-    """A column of the CSV read as an attribute of a place (``place.nom``), as ``Place.__getattr__`` would read
-    it, but about eight times faster: the pages, the data files and the templates read hundreds of thousands."""
-
-    __slots__ = ("name",)
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __get__(self, place: Any, owner: type | None = None) -> Any:
-        if place is None:
-            return self
-        try:
-            return place.record.values[self.name]
-        except KeyError:
-            raise AttributeError(self.name) from None
+class _Columns:
+    """What gives places an instance dictionary (``Place`` has slots, this base has none): their record's values,
+    shared, so that a column of the CSV reads as an attribute (``place.nom``) as fast as any attribute. A field
+    or property of places (``url``, ``line``…) keeps its meaning over a column of the same name."""
 
 
 @dataclass(slots=True)
-class Place:
-    """A place of the directory (slots: tens of thousands of them live through a build)."""
+class Place(_Columns):
+    """A place of the directory (slots: tens of thousands of them live through a build), its columns read as
+    attributes: ``place.nom``, ``place.commune``… Nothing writes to a place once assembled: an attribute that
+    is not a field would be written into its record's values."""
 
     record: Record
     type_label: str
@@ -58,23 +47,11 @@ class Place:
     events: list[Event] = field(default_factory=list)
     wanted_by: list[Wanted] = field(default_factory=list)
 
-    @classmethod
-    def read_columns(cls, names: Iterable[str]) -> None:
-        """Make each of ``names`` (the schema's columns) a ``Column`` of every place; a name that is already an
-        attribute of places (``url``, ``line``…) keeps its meaning, as it does with ``__getattr__``."""
-        for name in names:
-            if not hasattr(cls, name):
-                setattr(cls, name, Column(name))
+    def __post_init__(self) -> None:
+        self.__dict__ = self.record.values
 
     def __getattr__(self, name: str) -> Any:
-        # Columns of the CSV are reachable as attributes: place.nom, place.commune… (``read_columns`` does it
-        # faster for the schema's columns).
-        if name == "record":  # not set yet
-            raise AttributeError(name)
-        try:
-            return self.record.values[name]
-        except KeyError:
-            raise AttributeError(name) from None
+        raise AttributeError(name)  # neither a field nor a column
 
     @property
     def line(self) -> int:
@@ -82,7 +59,7 @@ class Place:
 
     @property
     def is_closed(self) -> bool:
-        return self.record["statut"] == "ferme"
+        return self.statut == "ferme"
 
     @property
     def date_maj_text(self) -> str:

@@ -293,13 +293,14 @@ def test_the_report_link_is_the_issue_form_prefilled_with_the_place_every_value_
     assert "%26+co%2B1&identifiant=cafe-num&nom=Caf%C3%A9" in expected
 
 
-@pytest.mark.parametrize("text", ["cafe-num", "Cafe_num.2~x", "", "café", "a b", "a+b", "a/b", "é-ü", "ﬁ", "a%20"])
+@pytest.mark.parametrize("text", ["cafe-num", "Cafe_num.2~x", "", "café", "a b", "a+b", "a/b", "é-ü", "ﬁ", "a%20",
+                                  "\x00\x7f\x80 \u2028 😀 « » & = ?"])
 def test_a_value_is_encoded_for_a_link_as_quote_plus_encodes_it(text):
     from urllib.parse import quote_plus
 
-    from lieux.outputs.pagedata import quoted
+    from lieux.outputs.pagedata import plus_encoded, quoted
 
-    assert quoted(text) == quote_plus(text)
+    assert plus_encoded(text) == quoted(text) == quote_plus(text)
 
 
 @pytest.mark.parametrize("text", ["Un  lieu\tau\nbord\r\nde l'eau", "Lieu\u00a0: ici", "  bords  ", "simple texte",

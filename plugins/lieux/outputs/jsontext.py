@@ -12,6 +12,7 @@ gives the same bytes, making and encoding a hundred rows at a time.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
 from itertools import islice
@@ -20,6 +21,7 @@ from typing import Any
 import orjson
 from markupsafe import Markup
 
+UNSAFE_IN_SCRIPT = re.compile("[&<>\u2028\u2029]")  # what json_for_script escapes
 CHUNK = 100  # rows encoded at once: pieces small enough for the allocator to reuse
 encode: Callable[[Any], bytes] = partial(orjson.dumps, option=orjson.OPT_SORT_KEYS)  # UTF-8, keys sorted
 encode_in_order: Callable[[Any], bytes] = orjson.dumps  # keys as given (GeoJSON)
@@ -61,7 +63,8 @@ def rows_json(head: Mapping[str, Any], key: str, rows: Iterable[Any]) -> bytes:
 def json_for_script(data: Any) -> Markup:
     """JSON safe to embed in a ``<script>`` element: no ``</script>``, no HTML comment."""
     text = dumps(data)
-    for char, escape in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
-                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(char, escape)
+    if UNSAFE_IN_SCRIPT.search(text):
+        for char, escape in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
+                             ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+            text = text.replace(char, escape)
     return Markup(text)

@@ -41,6 +41,7 @@ class Place(_Columns):
     url: str
     save_as: str
     edit_url: str
+    full_address: str = ""  # « 12 rue X, 75011 Paris »: the address, postcode and commune given
     body: str = ""
     partners: list[Partner] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
@@ -65,10 +66,6 @@ class Place(_Columns):
     def date_maj_text(self) -> str:
         return french_date_of(self.record["date_maj"] or "")
 
-    @property
-    def full_address(self) -> str:
-        city = " ".join(x for x in (self.code_postal, self.commune) if x)
-        return ", ".join(x for x in (self.adresse, city) if x)
 
 
 @dataclass

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
-from typing import Any
 
 from ..core.config import Urls
 from ..core.problems import Record
@@ -15,12 +14,6 @@ from ..core.text import sort_key
 from .documents import Document, is_dated_event
 from .locate import Location
 from .site import UNKNOWN_DEPARTEMENT, Event, Partner, Place, Project, Site
-
-
-def full_address(values: dict[str, Any]) -> str:
-    """« 12 rue X, 75011 Paris »: the address, postcode and commune that are given."""
-    city = " ".join(x for x in (values["code_postal"], values["commune"]) if x)
-    return ", ".join(x for x in (values["adresse"], city) if x)
 
 
 def places_of(schema: Schema, region: Region, urls: Urls, edit_url: str) -> Callable[[Record, Location | None], Place]:
@@ -51,7 +44,6 @@ def places_of(schema: Schema, region: Region, urls: Urls, edit_url: str) -> Call
             url=urls.place.format(id=values["id"]),
             save_as=urls.place_save_as.format(id=values["id"]),
             edit_url=edit_url.format(line=record.line) if edit_url else "",
-            full_address=full_address(values),
         )
 
     return make

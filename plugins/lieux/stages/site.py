@@ -41,7 +41,6 @@ class Place(_Columns):
     url: str
     save_as: str
     edit_url: str
-    full_address: str = ""  # « 12 rue X, 75011 Paris »: the address, postcode and commune given
     body: str = ""
     partners: list[Partner] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
@@ -61,6 +60,13 @@ class Place(_Columns):
     @property
     def is_closed(self) -> bool:
         return self.statut == "ferme"
+
+    @property
+    def full_address(self) -> str:
+        """« 12 rue X, 75011 Paris »: the address, postcode and commune that are given."""
+        city = f"{self.code_postal} {self.commune}" if self.code_postal and self.commune else (
+            self.code_postal or self.commune)
+        return f"{self.adresse}, {city}" if self.adresse and city else (self.adresse or city)
 
     @property
     def date_maj_text(self) -> str:

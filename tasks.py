@@ -12,6 +12,7 @@ checked configuration, so an option given to one command means the same for all.
     invoke serve | clean | publish | bench | bench-geocode
 """
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -98,9 +99,10 @@ def _check(config, duplicates=False, build=False):
         from lieux.tools.checkahead import checked, file_checks
 
         path, columns = str(config.places_csv), reference.schema.names
-        with Ahead(file_checks, path, columns) as ahead:
+        # Only a plain file is read twice (a named pipe would give its data to one reader).
+        with Ahead(file_checks, path, columns) if os.path.isfile(path) else contextlib.nullcontext() as ahead:
             result = run(config, render=render, reference=reference, site=build, form=False)
-            form, found = checked(result.places, ahead.result(), path, columns)
+            form, found = checked(result.places, ahead and ahead.result(), path, columns)
     except SetupError as exc:
         raise Exit(str(exc), code=1) from None
     result.problems = in_order([*result.problems, *form]) + found

@@ -175,7 +175,7 @@ def test_duplicates_found_ahead_from_the_file_are_those_of_the_loaded_rows(schem
     path = write_csv(_three_cafes(schema))
     loaded = load_places(path, schema, form=False)
     found = file_checks(str(path), schema.names)
-    assert found is not None and found[0] == [2, 3, 4]
+    assert found is not None and found[1] == [2, 3, 4]
     assert checked(loaded, found, str(path), schema.names) == ([], find_duplicates(loaded.records, loaded.path))
     assert find_duplicates(loaded.records, loaded.path) != []
 
@@ -198,11 +198,20 @@ def test_duplicates_found_ahead_are_not_used_when_the_loader_left_a_row_out(sche
     path = write_csv(_three_cafes(schema, middle_type="bar"))  # line 3 is refused: not a type of place
     loaded = load_places(path, schema, form=False)
     found = file_checks(str(path), schema.names)
-    assert [record.line for record in loaded.records] == [2, 4] and found[0] == [2, 3, 4]
+    assert [record.line for record in loaded.records] == [2, 4] and found[1] == [2, 3, 4]
     form, duplicates = checked(loaded, found, str(path), schema.names)
     assert form == [] and [(p.line, p.message) for p in duplicates] == [
         (4, "doublon possible de la ligne 2 (« Café ») : à 11 m"),
         (4, "doublon possible de la ligne 2 (« Café ») : même nom")]
+
+
+def test_duplicates_found_ahead_are_not_used_when_the_file_changed_since(schema, region, write_csv):
+    path = write_csv(_three_cafes(schema))
+    found = file_checks(str(path), schema.names)
+    path.write_text(_three_cafes(schema).replace("Café !", "Autre lieu"), encoding="utf-8")  # same lines, new name
+    loaded = load_places(path, schema, form=False)
+    assert checked(loaded, found, str(path), schema.names) == ([], find_duplicates(loaded.records, loaded.path))
+    assert "Café !" not in str(checked(loaded, found, str(path), schema.names))
 
 
 def test_a_coordinate_not_plainly_written_leaves_the_duplicates_to_the_loader(schema, region, write_csv):

@@ -32,6 +32,16 @@ def by_id(site, place_id):
     return next(p for p in site.places if p.id == place_id)
 
 
+def test_every_column_of_the_schema_reads_as_the_places_value(site, schema):
+    for place in site.places:
+        assert [getattr(place, name) for name in schema.names] == [place.record.values[n] for n in schema.names]
+
+
+def test_a_place_shares_its_values_with_its_record(site):
+    place = site.places[0]
+    assert place.__dict__ is place.record.values
+
+
 def test_places_are_sorted_by_name_ignoring_accents(site):
     assert [p.nom for p in site.places] == ["Atelier A", "Cowork B", "École E", "Incubateur C", "Tiers D"]
 

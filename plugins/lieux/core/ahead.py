@@ -30,7 +30,10 @@ class Ahead:
         self._read = -1
         if not hasattr(os, "fork"):
             return
-        read, write = os.pipe()
+        try:
+            read, write = os.pipe()
+        except OSError:  # no descriptor left: the caller does the work
+            return
         try:
             pid = os.fork()
         except OSError:
@@ -38,10 +41,9 @@ class Ahead:
             os.close(write)
             return
         if pid == 0:  # the child: never returns
-            os.close(read)
-            _serve(write, function, args)
-        os.close(write)
+            _serve(read, write, function, args)
         self._pid, self._read = pid, read
+        os.close(write)
 
     def __enter__(self) -> Ahead:
         return self
@@ -50,7 +52,8 @@ class Ahead:
         self.close()
 
     def result(self) -> Any:
-        """The value the child computed; None when there is none (no fork, the child failed)."""
+        """The value the child computed; None when there is none (no fork, the child failed). Read once: a second
+        call gives None."""
         if self._read < 0:
             return None
         chunks = []
@@ -61,8 +64,11 @@ class Ahead:
             chunks = []
         os.close(self._read)
         self._read = -1
-        _, status = os.waitpid(self._pid, 0)  # the pipe is closed: the child is leaving
-        self._pid = 0
+        pid, self._pid = self._pid, 0
+        try:
+            _, status = os.waitpid(pid, 0)  # the pipe is closed: the child is leaving
+        except ChildProcessError:  # reaped elsewhere: its exit status is unknown
+            return None
         if not chunks or os.waitstatus_to_exitcode(status) != 0:
             return None
         try:
@@ -76,19 +82,25 @@ class Ahead:
             os.close(self._read)
             self._read = -1
         if self._pid:
-            os.kill(self._pid, signal.SIGKILL)
-            os.waitpid(self._pid, 0)
-            self._pid = 0
+            pid, self._pid = self._pid, 0
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):  # already reaped
+                pass
 
 
-def _serve(write: int, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    """In the child: compute, send, and leave at once (no exit handler, no buffer of the parent's flushed)."""
-    code = 0
+def _serve(read: int, write: int, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    """In the child: compute, send, and leave at once, whatever happens (no exit handler of the parent's run, no
+    buffer of the parent's flushed)."""
+    code = 1
     try:
+        os.close(read)
         data = memoryview(marshal.dumps(function(*args)))
         while data:
             data = data[os.write(write, data):]
-    except BaseException:  # noqa: BLE001 - any failure leaves the work to the parent, which reports nothing of it
-        code = 1
+        code = 0
+    except BaseException:  # noqa: BLE001, S110 - any failure leaves the work to the parent, which reports nothing of it
+        pass
     finally:
         os._exit(code)

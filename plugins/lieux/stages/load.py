@@ -258,7 +258,7 @@ def _repeated(f: Field, column: tuple[str, ...], typed: list[Any], skip: dict[in
 def _records(schema: Schema, header: list[str], lines: list[int], table: list[Any],
              columns: list[list[Any]], good: list[int]) -> list[Record]:
     """The records of the rows without problems, values and cells in the schema's order (made by ``map``: no step
-    of Python per row)."""
+    of Python per row when every row is kept in the schema's order)."""
     order = [header.index(name) for name in schema.names]
     names = schema.names
     rows = zip(*(columns[i] for i in order), strict=True)

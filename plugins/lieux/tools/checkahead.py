@@ -8,6 +8,7 @@ kept exactly the rows compared here (a file without errors), and found again fro
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -17,16 +18,19 @@ from ..stages.load import DECIMAL, LoadResult, form_problems
 from .duplicates import Row, duplicate_problems, find_duplicates
 
 FORM = "fichier"  # the column of the form warning (the duplicates' are "nom" and "latitude")
-Found = tuple[list[int], list[tuple[str, int, str, str, str]]]  # lines compared; warnings as Problem's fields
+# The file's size and modification time as read, the lines of the rows compared, the warnings as Problem's fields.
+Found = tuple[list[int], list[int], list[tuple[str, int, str, str, str]]]
 
 
 def file_checks(path: str, columns: tuple[str, ...]) -> Found | None:
     """The duplicates among every row of the CSV file ``path``, and its form warning (``columns``: the
-    schema's), with the lines of the rows compared. None when a row is not plainly readable (a file the loader
-    refuses, a row of the wrong length, a coordinate that is not a plain number): only the loader then knows
-    which rows it keeps."""
+    schema's), with the file's size and time and the lines of the rows compared. None when a row is not plainly
+    readable (a file the loader refuses, a row of the wrong length, a coordinate that is not a plain number):
+    only the loader then knows which rows it keeps."""
     try:
-        raw = Path(path).read_bytes()
+        with open(path, "rb") as file:
+            info = os.fstat(file.fileno())
+            raw = file.read()
     except OSError:
         return None
     sniffed = sniff(raw)
@@ -38,7 +42,8 @@ def file_checks(path: str, columns: tuple[str, ...]) -> Found | None:
         return None
     where = display_path(path)
     problems = duplicate_problems(rows, where) + form_problems(raw, sniffed, table, columns, where)
-    return [row[0] for row in rows], [(p.path, p.line, p.column, p.message, p.severity) for p in problems]
+    return ([info.st_size, info.st_mtime_ns], [row[0] for row in rows],
+            [(p.path, p.line, p.column, p.message, p.severity) for p in problems])
 
 
 def _plain_rows(table: Table) -> list[Row] | None:
@@ -67,13 +72,25 @@ def _plain_number(cell: str) -> float | None | bool:
 
 def checked(loaded: LoadResult, found: Any, path: str, columns: tuple[str, ...]) -> tuple[list[Problem], list[Problem]]:
     """The form warning of a file without errors (loaded with ``form=False``), and the duplicates among the rows
-    the loader kept: found ahead (``file_checks``'s value) when it compared exactly these rows, else found now."""
+    the loader kept: found ahead (``file_checks``'s value) when it read the file as it still is and compared
+    exactly these rows, else found now."""
     if loaded.errors:
         return [], find_duplicates(loaded.records, loaded.path)  # no form warning on a file with errors
-    if found is not None and found[0] == [record.line for record in loaded.records]:
-        problems = [Problem(*fields) for fields in found[1]]
+    if found is not None and found[0] == _size_and_time(path) and found[1] == [r.line for r in loaded.records]:
+        problems = [Problem(*fields) for fields in found[2]]
         return [p for p in problems if p.column == FORM], [p for p in problems if p.column != FORM]
-    raw = Path(path).read_bytes()
+    try:
+        raw = Path(path).read_bytes()
+    except OSError:  # gone since the loader read it: its form no longer matters
+        return [], find_duplicates(loaded.records, loaded.path)
     sniffed = sniff(raw)
     return (form_problems(raw, sniffed, read_table(sniffed.text), columns, loaded.path),
             find_duplicates(loaded.records, loaded.path))
+
+
+def _size_and_time(path: str) -> list[int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns]

@@ -102,10 +102,10 @@ def _check(config, duplicates=False, build=False):
         # Only a plain file is read twice (a named pipe would give its data to one reader).
         with Ahead(file_checks, path, columns) if os.path.isfile(path) else contextlib.nullcontext() as ahead:
             result = run(config, render=render, reference=reference, site=build, form=False)
-            form, found = checked(result.places, ahead and ahead.result(), path, columns)
+            form, doubles = checked(result.places, ahead and ahead.result(), path, columns)
     except SetupError as exc:
         raise Exit(str(exc), code=1) from None
-    result.problems = in_order([*result.problems, *form]) + found
+    result.problems = in_order([*result.problems, *form]) + doubles
     return result
 
 

@@ -2,8 +2,9 @@
 duplicates and the CSV's form, found from the file itself (read as the loader reads it, not checked), in a
 process forked before the loader starts (``core.ahead``).
 
-Their warnings are the loader's and ``find_duplicates``'s, word for word; they are used only when the loader
-kept exactly the rows compared here (a file without errors), and found again from the records otherwise.
+Their warnings are the loader's and ``find_duplicates``'s, word for word; they are used only when the file
+still has the size and time it was read with here and the loader kept exactly the rows compared here (a file
+without errors), and found again from the records otherwise.
 """
 
 from __future__ import annotations

@@ -99,10 +99,12 @@ def _check(config, duplicates=False, build=False):
         from lieux.tools.checkahead import checked, file_checks
 
         path, columns = str(config.places_csv), reference.schema.names
-        # Only a plain file is read twice (a named pipe would give its data to one reader).
-        with Ahead(file_checks, path, columns) if os.path.isfile(path) else contextlib.nullcontext() as ahead:
-            result = run(config, render=render, reference=reference, site=build, form=False)
-            form, doubles = checked(result.places, ahead and ahead.result(), path, columns)
+        # Only a plain file is read twice: a named pipe gives its data to one reader, the loader, which then
+        # looks at its form itself.
+        ahead = Ahead(file_checks, path, columns) if os.path.isfile(path) else None
+        with ahead or contextlib.nullcontext():
+            result = run(config, render=render, reference=reference, site=build, form=ahead is None)
+            form, doubles = checked(result.places, ahead and ahead.result(), path, columns, form=ahead is not None)
     except SetupError as exc:
         raise Exit(str(exc), code=1) from None
     result.problems = in_order([*result.problems, *form]) + doubles

@@ -214,6 +214,25 @@ def test_duplicates_found_ahead_are_not_used_when_the_file_changed_since(schema,
     assert "Café !" not in str(checked(loaded, found, str(path), schema.names))
 
 
+def test_validate_reads_a_named_pipe_once_and_finds_what_it_finds_in_a_file(schema, tmp_path):
+    import os
+    import threading
+
+    text = _three_cafes(schema).replace("\n", "\r\n")  # a form warning, and duplicates
+    (tmp_path / "places.csv").write_text(text, encoding="utf-8", newline="")
+    pipe = tmp_path / "pipe.csv"
+    os.mkfifo(pipe)
+    writer = threading.Thread(target=pipe.write_text, args=(text,), kwargs={"encoding": "utf-8", "newline": ""})
+    writer.start()
+    from_pipe = subprocess.run([sys.executable, "-m", "invoke", "validate", "--places", str(pipe)], cwd=ROOT,
+                               capture_output=True, text=True, timeout=60)
+    writer.join()
+    from_file = invoke("validate", "--places", str(tmp_path / "places.csv"))
+    assert from_pipe.returncode == from_file.returncode == 0
+    assert from_pipe.stderr.replace("pipe.csv", "places.csv") == from_file.stderr
+    assert "forme canonique" in from_pipe.stderr and "doublon" in from_pipe.stderr
+
+
 def test_a_coordinate_not_plainly_written_leaves_the_duplicates_to_the_loader(schema, region, write_csv):
     path = write_csv(_three_cafes(schema, middle_latitude="48,85"))
     assert file_checks(str(path), schema.names) is None

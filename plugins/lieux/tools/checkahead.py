@@ -71,11 +71,12 @@ def _plain_number(cell: str) -> float | None | bool:
     return float(cell) if DECIMAL.fullmatch(cell) else False
 
 
-def checked(loaded: LoadResult, found: Any, path: str, columns: tuple[str, ...]) -> tuple[list[Problem], list[Problem]]:
-    """The form warning of a file without errors (loaded with ``form=False``), and the duplicates among the rows
-    the loader kept: found ahead (``file_checks``'s value) when it read the file as it still is and compared
-    exactly these rows, else found now."""
-    if loaded.errors:
+def checked(loaded: LoadResult, found: Any, path: str, columns: tuple[str, ...],
+            form: bool = True) -> tuple[list[Problem], list[Problem]]:
+    """The form warning of a file without errors (loaded with ``form=False``; ``form=False`` here when the loader
+    looked at it), and the duplicates among the rows the loader kept: found ahead (``file_checks``'s value) when
+    it read the file as it still is and compared exactly these rows, else found now."""
+    if loaded.errors or not form:
         return [], find_duplicates(loaded.records, loaded.path)  # no form warning on a file with errors
     if found is not None and found[0] == _size_and_time(path) and found[1] == [r.line for r in loaded.records]:
         problems = [Problem(*fields) for fields in found[2]]

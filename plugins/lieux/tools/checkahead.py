@@ -15,7 +15,7 @@ from typing import Any
 
 from ..core.csvfile import Table, read_table, sniff
 from ..core.problems import Problem, display_path
-from ..stages.load import DECIMAL, LoadResult, form_problems
+from ..stages.load import DECIMAL, LoadResult, form_problems, parse
 from .duplicates import Row, duplicate_problems, find_duplicates
 
 FORM = "fichier"  # the column of the form warning (the duplicates' are "nom" and "latitude")
@@ -34,14 +34,11 @@ def file_checks(path: str, columns: tuple[str, ...]) -> Found | None:
             raw = file.read()
     except OSError:
         return None
-    sniffed = sniff(raw)
-    if sniffed.encoding != "utf-8" or sniffed.bad_lines or sniffed.delimiter != ",":
-        return None
-    table = read_table(sniffed.text)
-    rows = _plain_rows(table)
+    where = display_path(path)
+    sniffed, table, refused = parse(raw, where)  # the loader's own reading
+    rows = None if table is None or refused else _plain_rows(table)
     if rows is None:
         return None
-    where = display_path(path)
     problems = duplicate_problems(rows, where) + form_problems(raw, sniffed, table, columns, where)
     return ([info.st_size, info.st_mtime_ns], [row[0] for row in rows],
             [(p.path, p.line, p.column, p.message, p.severity) for p in problems])
@@ -50,7 +47,7 @@ def file_checks(path: str, columns: tuple[str, ...]) -> Found | None:
 def _plain_rows(table: Table) -> list[Row] | None:
     """Each row's line, name and coordinates as the loader types them; None when one is not plainly written."""
     header = table.header
-    if table.error or not {"nom", "latitude", "longitude"} <= set(header) or len(set(header)) != len(header):
+    if not {"nom", "latitude", "longitude"} <= set(header) or len(set(header)) != len(header):
         return None
     name, lat, lon = header.index("nom"), header.index("latitude"), header.index("longitude")
     rows = []

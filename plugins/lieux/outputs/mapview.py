@@ -15,12 +15,17 @@ the pages, the map's data and the tools do not.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 
-import folium
-from branca.element import Element, MacroElement
-from jinja2 import Template
-from markupsafe import Markup
+# Folium loads numpy (through branca), whose OpenBLAS starts a thread per core as it loads: that alone costs
+# this process more processor time than the rest of Folium's import, and the map does no linear algebra.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import folium  # noqa: E402 - after the line above, which only applies to a numpy not loaded yet
+from branca.element import Element, MacroElement  # noqa: E402
+from jinja2 import Template  # noqa: E402
+from markupsafe import Markup  # noqa: E402
 
 from ..core.config import MapTiles
 from ..core.geo import Bounds

@@ -47,6 +47,33 @@ def test_a_template_renders_the_same_text_as_with_jinjas_own_compilation(items):
     assert _render(PageCode, **values) == _render(CodeGenerator, **values)
 
 
+SHARED = {
+    "_heading.html": "<h2>{{ heading }}</h2>",
+    "shared.html": '{{ include_shared("_heading.html") }}'
+                   '{% block body %}{% set heading = "bloc" %}{{ include_shared("_heading.html") }}{% endblock %}'
+                   '{% for x in [1] %}{% set heading = "boucle" %}{{ include_shared("_heading.html") }}{% endfor %}',
+}
+
+
+def _render_shared(generator, **values):
+    render.forget_shared()
+    env = Environment(loader=DictLoader(SHARED), autoescape=True)
+    env.code_generator_class = generator
+    env.globals["include_shared"] = render.include_shared
+    return env.get_template("shared.html").render(**values)
+
+
+def test_a_shared_partial_in_a_page_a_block_and_a_loop_renders_as_with_jinjas_own_compilation():
+    assert _render_shared(PageCode, heading="page") == _render_shared(CodeGenerator, heading="page")
+
+
+def test_a_variable_named_include_shared_that_holds_something_else_is_called_as_jinja_calls_it():
+    def other(name):
+        return Markup(f"<i>{name}</i>")
+
+    assert _render_shared(PageCode, include_shared=other) == _render_shared(CodeGenerator, include_shared=other)
+
+
 def _html_files(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*.html"))}
 

@@ -11,6 +11,8 @@ TEMPLATES = {
     "page.html": '{{ include_shared("_nav.html") }}{{ include_shared("_title.html") }}',
     "block.html": '{% block body %}{% set heading = title|lower %}{{ include_shared("_heading.html") }}{% endblock %}',
     "set.html": '{% set heading = title|upper %}{{ include_shared("_heading.html") }}',
+    "set-if.html": '{% if title == "b" %}{% set heading = "B" %}{% endif %}{{ include_shared("_heading.html") }}',
+    "loop.html": '{% for t in [title] %}{% set heading = t|upper %}{{ include_shared("_heading.html") }}{% endfor %}',
 }
 
 
@@ -47,3 +49,13 @@ def test_a_shared_partial_reads_a_variable_its_block_sets(renderer):
 def test_a_shared_partial_reads_a_variable_the_template_sets(renderer):
     renderer.render("set", "index.html", title="a")
     assert renderer.render("set", "index.html", title="b") == "<h2>B</h2>"
+
+
+def test_a_shared_partial_reads_a_variable_its_loop_sets(renderer):
+    renderer.render("loop", "index.html", title="a")
+    assert renderer.render("loop", "index.html", title="b") == "<h2>B</h2>"
+
+
+def test_a_partial_kept_for_a_kind_of_page_is_rendered_again_on_a_page_that_sets_what_it_reads(renderer):
+    renderer.render("set-if", "index.html", title="a")
+    assert renderer.render("set-if", "index.html", title="b") == "<h2>B</h2>"

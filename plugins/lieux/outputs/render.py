@@ -52,10 +52,11 @@ KIND = "_lieux_page_kind"  # in a context the Renderer made: its PageKind, and w
 class PageKind:
     """What pages of one kind share (same template, folder depth and page name, values of the same names): every
     name of their context holds the same value on each, but the page's own ``variant`` ones. A partial that reads
-    none of those is the same on each, and is kept in ``partials`` after the first."""
+    none of those is the same on each, and is kept in ``partials`` after the first, with the names it reads (a
+    page that sets one of them, ``context.vars``, renders it for itself)."""
 
     variant: frozenset[str]
-    partials: dict[str, Markup] = field(default_factory=dict)
+    partials: dict[str, tuple[Markup, tuple[str, ...]]] = field(default_factory=dict)
 
 
 def _reads(env: Environment, name: str) -> tuple[str, ...]:
@@ -84,32 +85,30 @@ def include_shared(context: JinjaContext, name: str) -> Markup:
     """``{{ include_shared("_site_nav.html") }}``: what ``{% include %}`` would give, rendered once for each
     distinct value of the variables the partial reads (the navigation is the same on every place page). On the
     Renderer's pages, a partial that reads nothing proper to the page is then found from its page kind, without
-    looking its variables up again."""
+    looking its variables up again (and the templates ``PageCode`` compiles call it without ``Context.call``)."""
+    kind = _kind_of(context)
+    if kind is not None:
+        known = kind.partials.get(name)
+        if known is not None and context.vars.keys().isdisjoint(known[1]):
+            return known[0]
     env = context.environment
     reads = _reads(env, name)
-    kind = _kind_of(context, reads)
-    if kind is not None and name in kind.partials:
-        return kind.partials[name]
     resolve = context.resolve_or_missing
     values = [resolve(n) for n in reads]
     key = (id(env), name, *map(_key, values))
     shared = _SHARED.get(key)
     if shared is None:
         shared = _SHARED[key] = (Markup(env.get_template(name).render(context.get_all())), (env, values))
-    if kind is not None:
-        kind.partials[name] = shared[0]
+    if kind is not None and kind.variant.isdisjoint(reads) and context.vars.keys().isdisjoint(reads):
+        kind.partials[name] = (shared[0], reads)
     return shared[0]
 
 
-def _kind_of(context: JinjaContext, reads: tuple[str, ...]) -> PageKind | None:
-    """The PageKind of a page the Renderer renders, when the partial reads nothing proper to the page: none of its
-    values, no variable the templates set (``context.vars``), in the very context the page was given (a block's
-    or a loop's variables make a copy of it)."""
+def _kind_of(context: JinjaContext) -> PageKind | None:
+    """The PageKind of a page the Renderer renders, in the very context the page was given (a block's or a loop's
+    variables make a copy of it)."""
     given = context.parent.get(KIND)
-    if given is None or given[1] != id(context.parent):
-        return None
-    kind: PageKind = given[0]
-    return kind if kind.variant.isdisjoint(reads) and context.vars.keys().isdisjoint(reads) else None
+    return given[0] if given is not None and given[1] == id(context.parent) else None
 
 
 def relative_siteurl(save_as: str) -> str:

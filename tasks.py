@@ -207,7 +207,7 @@ def build(c, places=None, cache=None, output=None, settings=None):
     from lieux.outputs.mapahead import MapAhead
     from lieux.pipeline import long_lived
 
-    with MapAhead(config.map_tiles) as ahead:  # Folium loads meanwhile, on the core the checks leave idle
+    with MapAhead(config.map_tiles, config.node_modules) as ahead:  # Folium and Node start on the idle core
         with long_lived():
             result = _check(config, build=True)
         _print_problems(result.errors)

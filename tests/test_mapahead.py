@@ -1,7 +1,10 @@
-"""The home map rendered ahead, in a process that loads Folium while the inputs are checked."""
+"""The home map rendered ahead, in a process that loads Folium while the inputs are checked, and Node started
+ahead for the map data's first clusters."""
 
+from lieux.core.ahead import Ahead
 from lieux.core.geo import Bounds
 from lieux.outputs.mapahead import MapAhead, MapParts
+from lieux.outputs.mapdata import ClusterNode, first_clusters
 from lieux.outputs.mapview import render_map
 
 BOX = Bounds(48.70, 2.18, 48.90, 2.44)
@@ -25,3 +28,43 @@ def test_a_build_that_stops_before_framing_the_map_ends_its_process(config):
     process = ahead._process
     ahead.close()
     assert not process.is_alive()
+
+
+COLUMNS = {"lon": [2.35, 2.3501, 2.36, 2.5, 2.1], "lat": [48.85, 48.8501, 48.86, 48.9, 48.7]}
+CLUSTER = {"radius": 50, "extent": 256, "maxZoom": 15, "minZoom": 7}
+
+
+def test_node_started_ahead_gives_the_clusters_node_started_then_gives(config):
+    with ClusterNode(config.node_modules) as node:
+        ahead = first_clusters(COLUMNS, CLUSTER, [7, 10], config.node_modules, node)
+    assert ahead is not None and ahead == first_clusters(COLUMNS, CLUSTER, [7, 10], config.node_modules)
+
+
+def test_node_started_ahead_answers_a_process_forked_since(config):
+    with ClusterNode(config.node_modules) as node, Ahead(first_clusters, COLUMNS, CLUSTER, [7, 10],
+                                                         config.node_modules, node) as forked:
+        answer = forked.result()
+    assert answer is not None and answer == first_clusters(COLUMNS, CLUSTER, [7, 10], config.node_modules)
+
+
+def test_node_started_ahead_and_never_asked_leaves_when_closed(config):
+    node = ClusterNode(config.node_modules)
+    process = node._process
+    node.close()
+    assert process.returncode == 0
+
+
+def test_a_node_that_fails_gives_no_first_clusters_and_says_why(tmp_path, caplog):
+    library = tmp_path / "supercluster" / "dist" / "supercluster.min.js"
+    library.parent.mkdir(parents=True)
+    library.write_text('throw new Error("supercluster cassé");\n', encoding="utf-8")
+    with ClusterNode(tmp_path) as node:
+        assert node.clusters(b'{"lon": [], "lat": [], "options": {}, "zooms": []}') is None
+    assert "premiers groupes" in caplog.text and "supercluster cassé" in caplog.text
+
+
+def test_the_map_ahead_starts_node_for_the_first_clusters_and_ends_it(config):
+    with MapAhead(config.map_tiles, config.node_modules) as ahead:
+        answer = first_clusters(COLUMNS, CLUSTER, [7, 10], config.node_modules, ahead.clusters)
+        process = ahead.clusters._process
+    assert answer == first_clusters(COLUMNS, CLUSTER, [7, 10], config.node_modules) and process.returncode == 0

@@ -114,7 +114,8 @@ class PlacesGenerator(Generator):
         ahead = self.settings.get(MAP_KEY)
         ctx = Context(self.site, self.result.reference, config,
                       page_urls=tuple(p.url for p in self.context.get("pages", [])),
-                      map=ahead.parts() if ahead is not None else None)
+                      map=ahead.parts() if ahead is not None else None,
+                      clusters=ahead.clusters if ahead is not None else None)
         common = {"site": self.site, "schema": ctx.reference.schema, "region": ctx.reference.region,
                   "map_tiles_json": htmlsafe_json_dumps(asdict(config.map_tiles), sort_keys=True),
                   "data_source": config.data_source,

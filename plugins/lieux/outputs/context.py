@@ -17,3 +17,4 @@ class Context:
     config: Config
     page_urls: tuple[str, ...] = field(default=())  # Pelican's own pages (À propos…), for the sitemap
     map: Any = None  # the home map, when rendered ahead (``mapahead.MapParts``)
+    clusters: Any = None  # Node, when started ahead for the map's first clusters (``mapdata.ClusterNode``)

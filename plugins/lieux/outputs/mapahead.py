@@ -9,6 +9,9 @@ are then rendered by processes that never load Folium.
 The map is the same either way (``mapview.render_map`` makes it); when the process is not there
 (plain ``pelican``, a system without ``fork``) or fails, ``parts`` gives None and the map pages
 render it themselves, as before.
+
+Node, which makes the map data's first clusters (``mapdata.ClusterNode``), is started at the same
+time, given ``node_modules``: its start-up, too, falls on the idle core.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
@@ -47,12 +51,14 @@ def framing(site: Site, region: Region) -> Bounds:
 
 
 class MapAhead:
-    """A process rendering the home map with Folium: started at once, framed with ``frame``, read with ``parts``.
-    Use it as a context manager: the process is ended on leaving."""
+    """A process rendering the home map with Folium: started at once, framed with ``frame``, read with ``parts``;
+    and ``clusters``, Node started for the first clusters (given ``node_modules``). Use it as a context manager:
+    both are ended on leaving."""
 
-    def __init__(self, tiles: MapTiles) -> None:
+    def __init__(self, tiles: MapTiles, node_modules: Path | None = None) -> None:
         self._conn: Any = None
         self._process: Any = None
+        self.clusters: Any = None
         if "fork" not in multiprocessing.get_all_start_methods():
             return
         context = multiprocessing.get_context("fork")
@@ -60,12 +66,18 @@ class MapAhead:
         self._process = context.Process(target=_serve, args=(theirs, self._conn, tiles), name="lieux-map", daemon=True)
         self._process.start()
         theirs.close()
+        if node_modules is not None:  # after the fork: the map process holds none of its pipes
+            from .mapdata import ClusterNode
+
+            self.clusters = ClusterNode(node_modules)
 
     def __enter__(self) -> MapAhead:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+        if self.clusters is not None:
+            self.clusters.close()
 
     def frame(self, box: Bounds) -> None:
         """Render the map framed on ``box``."""
@@ -88,7 +100,8 @@ class MapAhead:
         return found
 
     def close(self) -> None:
-        """End the process: at once when the build stopped before reading the map (it may still be loading Folium)."""
+        """End the map process: at once when the build stopped before reading the map (it may still be loading
+        Folium)."""
         if self._conn is not None:
             self._conn.close()
             self._conn = None

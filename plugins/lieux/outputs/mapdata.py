@@ -20,9 +20,11 @@ byte a place (gzipped) from 10,000 places.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import subprocess
+import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -112,7 +114,8 @@ def map_data(ctx: Context) -> dict[str, Any]:
     columns = _columns(site.mapped, index, commune_deps)
     cluster = {**CLUSTER, "minZoom": ctx.config.map_tiles.min_zoom}
     zooms = list(range(cluster["minZoom"], FIRST_ZOOM_UNTIL + 1))
-    first = first_clusters(columns, cluster, zooms, ctx.config.node_modules) if columns["lat"] and zooms else None
+    first = first_clusters(columns, cluster, zooms, ctx.config.node_modules, ctx.clusters) if columns["lat"] and zooms \
+        else None
     return {
         "fields": list(MAP_FIELDS),
         "cluster": cluster,
@@ -131,23 +134,79 @@ def map_data(ctx: Context) -> dict[str, Any]:
 
 
 def first_clusters(columns: dict[str, list[Any]], cluster: dict[str, int], zooms: list[int],
-                   node_modules: Path) -> dict[str, list[Any]] | None:
+                   node_modules: Path, node: ClusterNode | None = None) -> dict[str, list[Any]] | None:
     """The clusters of every place at each of ``zooms``, made by the browser's own supercluster run by Node
-    (``first_clusters.cjs``): ``{zoom: [[lon, lat, count, cluster id], or a place's index]}``. The map draws its
-    first view from them and builds its index when the page is idle; None (the map builds it at once) when
-    Node or supercluster is missing, or fails."""
-    node, library = shutil.which("node"), node_modules / "supercluster" / "dist" / "supercluster.min.js"
-    if node is None or not library.exists():
-        logger.warning("%s : Node ou supercluster manque, la carte calculera ses premiers groupes elle-même",
-                       library)
-        return None
+    (``first_clusters.cjs``; ``node``, when started ahead): ``{zoom: [[lon, lat, count, cluster id], or a place's
+    index]}``. The map draws its first view from them and builds its index when the page is idle; None (the map
+    builds it at once) when Node or supercluster is missing, or fails."""
     request = encode({"lon": columns["lon"], "lat": columns["lat"], "options": cluster, "zooms": zooms})
-    done = subprocess.run([node, str(FIRST_CLUSTERS), str(library)], input=request, capture_output=True)
-    if done.returncode != 0:
-        logger.warning("premiers groupes de la carte non calculés (Node : %s)",
-                       done.stderr.decode("utf-8", "replace").strip()[-500:])
-        return None
-    return orjson.loads(done.stdout)
+    if node is not None:
+        return node.clusters(request)
+    with ClusterNode(node_modules) as started:
+        return started.clusters(request)
+
+
+class ClusterNode:
+    """Node running ``first_clusters.cjs``, started before it is asked, so that its start-up (about a tenth of a
+    second) falls on a core the checks leave idle. It answers one request (``clusters``), from this process or
+    from one forked from it, which inherits its pipes. Use it as a context manager: leaving ends it."""
+
+    WAIT_SECONDS = 10.0  # for Node to leave once its input is closed: it has answered, or was never asked
+
+    def __init__(self, node_modules: Path) -> None:
+        node, library = shutil.which("node"), node_modules / "supercluster" / "dist" / "supercluster.min.js"
+        self._library, self._process, self._errors = library, None, None
+        if node is None or not library.exists():
+            return
+        self._errors = tempfile.TemporaryFile()
+        self._process = subprocess.Popen([node, str(FIRST_CLUSTERS), str(library)], stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=self._errors)
+
+    def __enter__(self) -> ClusterNode:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def clusters(self, request: bytes) -> dict[str, list[Any]] | None:
+        """Node's answer to ``request`` (the JSON of ``first_clusters.cjs``), or None with a warning."""
+        if self._process is None:
+            logger.warning("%s : Node ou supercluster manque, la carte calculera ses premiers groupes elle-même",
+                           self._library)
+            return None
+        try:
+            self._process.stdin.write(request + b"\n")
+            self._process.stdin.flush()
+            answer = self._process.stdout.read()
+        except OSError:  # Node left before reading it all: its errors say why
+            answer = b""
+        try:
+            return orjson.loads(answer)
+        except orjson.JSONDecodeError:
+            logger.warning("premiers groupes de la carte non calculés (Node : %s)", self._error_text())
+            return None
+
+    def _error_text(self) -> str:
+        """The start of what Node wrote on its error output, which names the error before its stack (a file shared
+        with the processes forked since: read from its start, whatever they read of it)."""
+        return os.pread(self._errors.fileno(), 500, 0).decode("utf-8", "replace").strip()
+
+    def close(self) -> None:
+        """End Node: its input closed, it leaves (at once when never asked); killed if it does not."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        for stream in (process.stdin, process.stdout):
+            try:
+                stream.close()
+            except OSError:  # Node left before reading its input: nothing to flush
+                pass
+        try:
+            process.wait(self.WAIT_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        self._errors.close()
 
 
 def map_places(data: dict[str, Any]) -> list[dict[str, Any]]:

@@ -3,7 +3,7 @@
 import os
 import time
 
-from lieux.core.ahead import Ahead
+from lieux.core.ahead import NICE, Ahead, lower_priority
 
 
 def _fail():
@@ -43,3 +43,13 @@ def test_leaving_without_the_value_ends_the_process():
     except ChildProcessError:
         reaped = True
     assert reaped
+
+
+def test_a_helper_runs_at_a_lower_priority_than_the_build():
+    with Ahead(_own_priority) as ahead:
+        assert ahead.result() == min(os.getpriority(os.PRIO_PROCESS, 0) + NICE, 19)
+
+
+def _own_priority():
+    lower_priority()
+    return os.getpriority(os.PRIO_PROCESS, 0)

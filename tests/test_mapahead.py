@@ -1,7 +1,9 @@
 """The home map rendered ahead, in a process that loads Folium while the inputs are checked, and Node started
 ahead for the map data's first clusters."""
 
-from lieux.core.ahead import Ahead
+import os
+
+from lieux.core.ahead import NICE, Ahead
 from lieux.core.geo import Bounds
 from lieux.outputs.mapahead import MapAhead, MapParts
 from lieux.outputs.mapdata import ClusterNode, first_clusters
@@ -65,6 +67,8 @@ def test_a_node_that_fails_gives_no_first_clusters_and_says_why(tmp_path, caplog
 
 def test_the_map_ahead_starts_node_for_the_first_clusters_and_ends_it(config):
     with MapAhead(config.map_tiles, config.node_modules) as ahead:
-        answer = first_clusters(COLUMNS, CLUSTER, [7, 10], config.node_modules, ahead.clusters)
         process = ahead.clusters._process
+        priorities = (os.getpriority(os.PRIO_PROCESS, process.pid), os.getpriority(os.PRIO_PROCESS, 0))
+        answer = first_clusters(COLUMNS, CLUSTER, [7, 10], config.node_modules, ahead.clusters)
     assert answer == first_clusters(COLUMNS, CLUSTER, [7, 10], config.node_modules) and process.returncode == 0
+    assert priorities[0] == min(priorities[1] + NICE, 19)

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 CHUNK = 1 << 20
+NICE = 10  # how much lower a helper's priority is: it takes a core the build leaves idle, never the build's own
 
 
 class Ahead:
@@ -88,6 +89,15 @@ class Ahead:
                 os.waitpid(pid, 0)
             except (ProcessLookupError, ChildProcessError):  # already reaped
                 pass
+
+
+def lower_priority(pid: int = 0) -> None:
+    """Run the process ``pid`` (0: this one), a helper, ``NICE`` below this process's priority, where the system
+    has priorities."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, min(os.getpriority(os.PRIO_PROCESS, 0) + NICE, 19))
+    except (AttributeError, OSError):  # no priorities here (Windows), or not allowed: the same work, at par
+        pass
 
 
 def _serve(read: int, write: int, function: Callable[..., Any], args: tuple[Any, ...]) -> None:

@@ -24,6 +24,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..core.ahead import lower_priority
 from ..core.config import MapTiles
 from ..core.geo import Bounds
 from ..core.region import Region
@@ -118,6 +119,7 @@ def _serve(conn: Any, parents: Any, tiles: MapTiles) -> None:
     ``parents`` is the parent's end of the pipe, which the fork copied: closed here, so that the parent closing
     its own ends the wait."""
     parents.close()
+    lower_priority()
     try:
         from .mapview import render_map
 

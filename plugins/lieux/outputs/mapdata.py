@@ -31,6 +31,7 @@ from typing import Any
 
 import orjson
 
+from ..core.ahead import lower_priority
 from ..core.text import slugify, sort_key
 from ..stages.site import Place
 from .context import Context
@@ -148,8 +149,9 @@ def first_clusters(columns: dict[str, list[Any]], cluster: dict[str, int], zooms
 
 class ClusterNode:
     """Node running ``first_clusters.cjs``, started before it is asked, so that its start-up (about a tenth of a
-    second) falls on a core the checks leave idle. It answers one request (``clusters``), from this process or
-    from one forked from it, which inherits its pipes. Use it as a context manager: leaving ends it."""
+    second) falls on a core the checks leave idle (at a helper's lower priority: ``ahead.lower_priority``). It
+    answers one request (``clusters``), from this process or from one forked from it, which inherits its pipes.
+    Use it as a context manager: leaving ends it."""
 
     WAIT_SECONDS = 10.0  # for Node to leave once its input is closed: it has answered, or was never asked
 
@@ -161,6 +163,7 @@ class ClusterNode:
         self._errors = tempfile.TemporaryFile()
         self._process = subprocess.Popen([node, str(FIRST_CLUSTERS), str(library)], stdin=subprocess.PIPE,
                                          stdout=subprocess.PIPE, stderr=self._errors)
+        lower_priority(self._process.pid)
 
     def __enter__(self) -> ClusterNode:
         return self

@@ -74,6 +74,34 @@ def test_a_variable_named_include_shared_that_holds_something_else_is_called_as_
     assert _render_shared(PageCode, include_shared=other) == _render_shared(CodeGenerator, include_shared=other)
 
 
+INCLUDES = {
+    "_item.html": "<li>{{ x }} {{ loop.index }} {{ name }}</li>{% set name = 'partiel' %}",
+    "_name.html": "<p>{{ name }}</p>{% set name = 'partiel' %}{{ name }}",
+    "_macro.html": "{% macro m(v) %}<b>{{ v }}</b>{% endmacro %}{{ m(name) }}",
+    "_tree.html": "{{ depth }}{% if depth %}{% with depth = depth - 1 %}{% include '_tree.html' %}{% endwith %}"
+                  "{% endif %}",
+    "_filters.html": "{{ name|upper|tojson }}{% if name is string %}!{% endif %}",
+    "loop.html": "{% for x in items %}{{ loop.length }}{% include '_item.html' %}{% endfor %}{{ name }}",
+    "block.html": "{% block b %}{% set name = 'bloc' %}{% include '_name.html' %}{{ name }}{% endblock %}",
+    "macro.html": "{% include '_macro.html' %}",
+    "tree.html": "{% include '_tree.html' %}",
+    "filters.html": "{% block b %}{% include '_filters.html' %}{% endblock %}",
+    "missing.html": "{% include 'absent.html' ignore missing %}{{ name }}",
+}
+
+
+def _render_include(generator, page):
+    env = Environment(loader=DictLoader(INCLUDES), autoescape=True)
+    env.code_generator_class = generator
+    return env.get_template(page).render(name="Lieu <&>", items=["a", "<b>"], x="hors", depth=2)
+
+
+@pytest.mark.parametrize("page", ["loop.html", "block.html", "macro.html", "tree.html", "filters.html",
+                                  "missing.html"])
+def test_an_included_partial_renders_as_with_jinjas_own_compilation(page):
+    assert _render_include(PageCode, page) == _render_include(CodeGenerator, page)
+
+
 def _html_files(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*.html"))}
 

@@ -15,7 +15,13 @@ three changes, which give the same text:
   entities), returned as the plain string that joining would make of it;
 - ``include_shared("…")`` (six calls a place page) is called directly when the name holds the
   renderer's function, with the context Jinja's ``Context.call`` would give it (a block's variables
-  included), instead of through ``Context.call``, which costs a microsecond a call to find that out.
+  included), instead of through ``Context.call``, which costs a microsecond a call to find that out;
+- ``{% include "partial.html" %}`` of a partial that defines nothing (no block, macro, import or
+  ``extends``) is compiled in place, as the body of a ``{% with %}``: it sees what an include sees
+  (the page's variables, the local ones) and what it sets stays inside, without the new context, the
+  template lookup and the generator an include makes on each page (about 10 µs a place page, for
+  ``_wanted_events.html``). Its lines are reported at the include's. ``templatecache.TemplateCache``
+  checks the sources of the partials a template includes with its own.
 
 ``{% set %}`` blocks, macros and calls gather their pieces as Jinja does (escaped the same way), and
 a template whose autoescaping changes while it runs (``{% autoescape %}``) keeps Jinja's code. Only
@@ -28,7 +34,7 @@ from __future__ import annotations
 from typing import Any
 
 import markupsafe
-from jinja2 import nodes
+from jinja2 import TemplateNotFound, nodes
 from jinja2.compiler import CodeGenerator, Frame
 
 # markupsafe's own escaping of a str (C-accelerated), which its escape() wraps in a Markup; through escape() if a
@@ -45,8 +51,17 @@ def escape_text(value: Any) -> str:
     return _escape_inner(str(value))
 
 
+# What a partial compiled in place may not hold: each gives it a name or a scope of its own.
+OWN_SCOPE = (nodes.Extends, nodes.Block, nodes.Macro, nodes.CallBlock, nodes.Import, nodes.FromImport)
+
+
 class PageCode(CodeGenerator):
-    """Jinja's code generator, yielding one string per output node, its values escaped by ``escape_text``."""
+    """Jinja's code generator, yielding one string per output node, its values escaped by ``escape_text``, and
+    compiling in place the partials it includes that define nothing."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._inlining: list[str] = []  # the partials being compiled in place, the outermost first
 
     def visit_Template(self, node: nodes.Template, frame: Frame | None = None) -> None:
         self.writeline(f"from {__name__} import escape_text")
@@ -68,6 +83,37 @@ class PageCode(CodeGenerator):
         self.write(" is shared_partial else ")
         super().visit_Call(node, frame, forward_caller=forward_caller)
         self.write(")")
+
+    def visit_Include(self, node: nodes.Include, frame: Frame) -> None:
+        """An include compiled in place (``Scope``, as ``{% with %}``), when ``_in_place`` allows it."""
+        body = self._in_place(node, frame)
+        if body is None:
+            super().visit_Include(node, frame)
+            return
+        self._inlining.append(node.template.value)
+        self.pull_dependencies(body)  # its filters and tests, as Jinja finds those of a block where it starts
+        self.visit_Scope(nodes.Scope(body, lineno=node.lineno), frame)
+        self._inlining.pop()
+
+    def _in_place(self, node: nodes.Include, frame: Frame) -> list[nodes.Node] | None:
+        """The body of the partial ``node`` includes, its lines set to the include's, when it can be compiled in
+        place: named by a constant, with the page's context, escaped alike, defining nothing, not including
+        itself, outside the output a child template ignores."""
+        name = node.template.value if isinstance(node.template, nodes.Const) else None
+        if (not isinstance(name, str) or not node.with_context or node.ignore_missing or name in self._inlining
+                or self.environment.is_async or frame.require_output_check
+                or _autoescapes(self.environment, name) != _autoescapes(self.environment, self.name)):
+            return None
+        try:
+            source, filename, _ = self.environment.loader.get_source(self.environment, name)
+        except TemplateNotFound:
+            return None  # Jinja's include reports it, when the page renders
+        tree = self.environment.parse(source, name, filename)
+        if any(True for _ in tree.find_all(OWN_SCOPE)):
+            return None
+        for child in tree.find_all(nodes.Node):
+            child.lineno = node.lineno
+        return tree.body
 
     def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
         if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
@@ -119,6 +165,10 @@ class PageCode(CodeGenerator):
             else:
                 body.append([const])
         return body
+
+
+def _autoescapes(env: Any, name: str | None) -> bool:
+    return bool(env.autoescape(name) if callable(env.autoescape) else env.autoescape)
 
 
 def _shared_call(node: nodes.Call, frame: Frame, forward_caller: bool) -> bool:

@@ -6,22 +6,26 @@ Each process that renders pages compiles the templates it uses (about 0.1 s for 
 file and checked against its source. Compiling also depends on the environment: its syntax and
 options, its extensions, its filters and tests (how each is passed its arguments), the code
 generator (``PageCode``) and Jinja itself. ``TemplateCache`` puts all of that in the key, so that a
-change to any of them compiles the template again. The pages are the same whether a template came
-from the cache or was compiled on the spot; Jinja writes each entry through a temporary file renamed
-into place, so processes and builds may share the folder.
+change to any of them compiles the template again. ``PageCode`` compiles some included partials in
+place: a template is checked against its source followed by those of the partials it includes (by
+name, and those they include), so that a changed partial compiles again the templates holding it.
+The pages are the same whether a template came from the cache or was compiled on the spot; Jinja
+writes each entry through a temporary file renamed into place, so processes and builds may share the
+folder.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2 import Environment, FileSystemBytecodeCache
+from jinja2 import Environment, FileSystemBytecodeCache, TemplateNotFound
 from jinja2.bccache import Bucket
 
 logger = logging.getLogger(__name__)
@@ -44,6 +48,9 @@ class TemplateCache(FileSystemBytecodeCache):
         key = (compiling(self.env), name, filename, bool(autoescape))
         return hashlib.sha256(repr(key).encode("utf-8")).hexdigest()
 
+    def get_bucket(self, environment: Environment, name: str, filename: str | None, source: str) -> Bucket:
+        return super().get_bucket(environment, name, filename, with_included(environment, source))
+
     def dump_bytecode(self, bucket: Bucket) -> None:
         try:
             super().dump_bytecode(bucket)
@@ -61,6 +68,22 @@ def template_cache(folder: Path | None, env: Environment) -> TemplateCache | Non
         logger.warning("%s : dossier impossible à créer (%s), les modèles seront compilés à chaque construction",
                        folder, exc.strerror)
         return None
+
+
+def with_included(env: Environment, source: str, seen: frozenset[str] = frozenset()) -> str:
+    """``source`` followed by the sources of the templates it includes by name, and of those they include: what
+    its compiled code may hold (a partial missing, or included twice, is left out)."""
+    parts = [source]
+    pattern = re.compile(re.escape(env.block_start_string) + r"-?\s*include\s+([\"'])(.+?)\1")
+    for _, name in pattern.findall(source):
+        if name in seen:
+            continue
+        seen |= {name}
+        try:
+            parts.append(with_included(env, env.loader.get_source(env, name)[0], seen))
+        except TemplateNotFound:
+            continue
+    return "\0".join(parts)
 
 
 def compiling(env: Environment) -> tuple[Any, ...]:

@@ -2,12 +2,11 @@
 ahead for the map data's first clusters."""
 
 import os
-import tempfile
 
 from lieux.core.ahead import NICE, Ahead
 from lieux.core.geo import Bounds
 from lieux.outputs.mapahead import MapAhead, MapParts
-from lieux.outputs.mapdata import ClusterNode, clusters_request, first_clusters
+from lieux.outputs.mapdata import ClusterNode, first_clusters
 from lieux.outputs.mapview import render_map
 
 BOX = Bounds(48.70, 2.18, 48.90, 2.44)
@@ -43,28 +42,11 @@ def test_node_started_ahead_gives_the_clusters_node_started_then_gives(config):
     assert ahead is not None and ahead == first_clusters(COLUMNS, CLUSTER, [7, 10], config.node_modules)
 
 
-def test_node_asked_ahead_answers_a_process_forked_since(config):
-    with ClusterNode(config.node_modules) as node:
-        node.ask(clusters_request(COLUMNS["lat"], COLUMNS["lon"], CLUSTER, [7, 10]))
-        with Ahead(first_clusters, COLUMNS, CLUSTER, [7, 10], config.node_modules, node) as forked:
-            answer = forked.result()
+def test_node_started_ahead_answers_a_process_forked_since(config):
+    with ClusterNode(config.node_modules) as node, Ahead(first_clusters, COLUMNS, CLUSTER, [7, 10],
+                                                         config.node_modules, node) as forked:
+        answer = forked.result()
     assert answer is not None and answer == first_clusters(COLUMNS, CLUSTER, [7, 10], config.node_modules)
-
-
-def test_node_asked_ahead_for_other_places_is_not_read_for_these(config):
-    with ClusterNode(config.node_modules) as node:
-        node.ask(clusters_request([48.0], [2.0], CLUSTER, [7, 10]))
-        answer = first_clusters(COLUMNS, CLUSTER, [7, 10], config.node_modules, node)
-    assert answer is not None and answer == first_clusters(COLUMNS, CLUSTER, [7, 10], config.node_modules)
-
-
-def test_the_request_sent_to_node_is_removed_once_answered(config, tmp_path, monkeypatch):
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    with ClusterNode(config.node_modules) as node:
-        node.ask(clusters_request(COLUMNS["lat"], COLUMNS["lon"], CLUSTER, [7]))
-        assert len(list(tmp_path.iterdir())) == 1
-        first_clusters(COLUMNS, CLUSTER, [7], config.node_modules, node)
-        assert list(tmp_path.iterdir()) == []
 
 
 def test_node_started_ahead_and_never_asked_leaves_when_closed(config):

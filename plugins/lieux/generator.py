@@ -25,7 +25,6 @@ from .core.problems import BuildStopped
 from .outputs import FILES, links, page_count, pages
 from .outputs.context import Context
 from .outputs.mapahead import framing
-from .outputs.mapdata import ask_first_clusters
 from .outputs.render import Renderer, nav_links, page_job, write_all
 from .outputs.vendor import MissingAssets, copy_vendor_assets
 from .pipeline import SetupError, run
@@ -96,8 +95,6 @@ class PlacesGenerator(Generator):
         ahead = self.settings.get(MAP_KEY)
         if ahead is not None:
             ahead.frame(framing(self.site, result.reference.region))
-            if ahead.clusters is not None:  # Node makes them meanwhile; the map's data reads them
-                ask_first_clusters(ahead.clusters, self.site.mapped, self.config.map_tiles.min_zoom)
         site_ready.send(self, site=self.site)
 
     def _check(self) -> Any:

@@ -3,13 +3,12 @@
 // places of the map's data, with its options: the browser draws them at once and builds its own
 // index, which gives the same clusters, when it is idle.
 //
-// stdin: one line, the name of a file holding {"lon": [...], "lat": [...], "options": {...}, "zooms": [...]}
+// stdin: one line, {"lon": [...], "lat": [...], "options": {...}, "zooms": [...]}
 // stdout: {"<zoom>": [[lon, lat, count, cluster id] for a cluster, or place index for a place alone]}
 //
-// The build may start Node before it knows the places (mapdata.ClusterNode): the request is a line,
-// not the end of stdin, which the build's processes all hold open, and the request travels in a file,
-// so that sending it never waits for Node to read. Node leaves once it has answered, or, never
-// asked, when stdin ends.
+// The build may start Node before it knows the places (mapdata.ClusterNode): the request ends at its
+// line, not at the end of stdin, which the build's processes all hold open. Node leaves once it has
+// answered, or, never asked, when stdin ends.
 "use strict";
 
 const fs = require("fs");
@@ -24,9 +23,9 @@ let answered = false;
 function answer() {
   if (answered) return;
   answered = true;
-  const name = Buffer.concat(chunks).toString("utf8").split("\n")[0];
-  if (!name) process.exit(0);
-  const { lon, lat, options, zooms } = JSON.parse(fs.readFileSync(name, "utf8"));
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (!text.trim()) process.exit(0);
+  const { lon, lat, options, zooms } = JSON.parse(text);
   const points = lon.map((x, i) => ({ type: "Feature", properties: { i }, geometry: { type: "Point", coordinates: [x, lat[i]] } }));
   const index = new Supercluster(options).load(points);
   const out = {};

@@ -74,18 +74,19 @@ def _commune_deps(places: list[Place], communes: dict[str, int], deps: dict[str,
 
 
 def _columns(places: list[Place], index: dict[str, dict[str, int]], commune_deps: list[int]) -> dict[str, list[Any]]:
-    lat, lon = coordinates(places)
-    columns: dict[str, list[Any]] = {"lat": lat, "lon": lon, **{name: [] for name in MAP_FIELDS[2:]}}
+    columns: dict[str, list[Any]] = {name: [] for name in MAP_FIELDS}
     for place in places:
         services = 0
         for code in place.services:
             services |= 1 << index["services"][code]
         commune = index["communes"].get(place.commune or "", -1)
         dep = index["deps"].get(place.departement, -1)
-        values = (index["types"][place.type], sent_id(place), place.nom, commune,
+        point = place.location
+        values = (round(point.latitude, COORDINATE_DECIMALS), round(point.longitude, COORDINATE_DECIMALS),
+                  index["types"][place.type], sent_id(place), place.nom, commune,
                   None if commune != -1 and commune_deps[commune] == dep else dep,
                   place.arrondissement or 0, services, 1 if place.is_closed else 0)
-        for name, value in zip(MAP_FIELDS[2:], values, strict=True):
+        for name, value in zip(MAP_FIELDS, values, strict=True):
             columns[name].append(value)
     return columns
 
@@ -112,7 +113,8 @@ def map_data(ctx: Context) -> dict[str, Any]:
     }
     commune_deps = _commune_deps(site.mapped, index["communes"], index["deps"])
     columns = _columns(site.mapped, index, commune_deps)
-    cluster, zooms = cluster_options(ctx.config.map_tiles.min_zoom)
+    cluster = {**CLUSTER, "minZoom": ctx.config.map_tiles.min_zoom}
+    zooms = list(range(cluster["minZoom"], FIRST_ZOOM_UNTIL + 1))
     first = first_clusters(columns, cluster, zooms, ctx.config.node_modules, ctx.clusters) if columns["lat"] and zooms \
         else None
     return {
@@ -132,48 +134,23 @@ def map_data(ctx: Context) -> dict[str, Any]:
     }
 
 
-def cluster_options(min_zoom: int) -> tuple[dict[str, int], list[int]]:
-    """supercluster's options (the map's smallest zoom among them), and the zooms whose clusters are made at build
-    time."""
-    return {**CLUSTER, "minZoom": min_zoom}, list(range(min_zoom, FIRST_ZOOM_UNTIL + 1))
-
-
-def coordinates(places: list[Place]) -> tuple[list[float], list[float]]:
-    """The places' latitudes and longitudes as the map's data holds them."""
-    return ([round(p.location.latitude, COORDINATE_DECIMALS) for p in places],
-            [round(p.location.longitude, COORDINATE_DECIMALS) for p in places])
-
-
-def clusters_request(lat: list[float], lon: list[float], cluster: dict[str, int], zooms: list[int]) -> bytes:
-    return encode({"lon": lon, "lat": lat, "options": cluster, "zooms": zooms})
-
-
-def ask_first_clusters(node: ClusterNode, places: list[Place], min_zoom: int) -> None:
-    """Ask ``node`` now for the first clusters the map's data will want of ``places``: it makes them on the core
-    the end of the build's setup leaves idle, and the map's data finds them made."""
-    cluster, zooms = cluster_options(min_zoom)
-    if places and zooms:
-        node.ask(clusters_request(*coordinates(places), cluster, zooms))
-
-
 def first_clusters(columns: dict[str, list[Any]], cluster: dict[str, int], zooms: list[int],
                    node_modules: Path, node: ClusterNode | None = None) -> dict[str, list[Any]] | None:
     """The clusters of every place at each of ``zooms``, made by the browser's own supercluster run by Node
     (``first_clusters.cjs``; ``node``, when started ahead): ``{zoom: [[lon, lat, count, cluster id], or a place's
     index]}``. The map draws its first view from them and builds its index when the page is idle; None (the map
     builds it at once) when Node or supercluster is missing, or fails."""
-    request = clusters_request(columns["lat"], columns["lon"], cluster, zooms)
-    if node is not None and node.asked in (None, request):
+    request = encode({"lon": columns["lon"], "lat": columns["lat"], "options": cluster, "zooms": zooms})
+    if node is not None:
         return node.clusters(request)
-    with ClusterNode(node_modules) as started:  # none started ahead, or asked for other places
+    with ClusterNode(node_modules) as started:
         return started.clusters(request)
 
 
 class ClusterNode:
     """Node running ``first_clusters.cjs``, started before it is asked, so that its start-up (about a tenth of a
     second) falls on a core the checks leave idle (at a helper's lower priority: ``ahead.lower_priority``). It
-    answers one request, sent by ``ask`` (in a file, its name on Node's input: sending never waits) or by
-    ``clusters``, which reads the answer, in this process or in one forked from it (which inherits its pipes).
+    answers one request (``clusters``), from this process or from one forked from it, which inherits its pipes.
     Use it as a context manager: leaving ends it."""
 
     WAIT_SECONDS = 10.0  # for Node to leave once its input is closed: it has answered, or was never asked
@@ -181,8 +158,6 @@ class ClusterNode:
     def __init__(self, node_modules: Path) -> None:
         node, library = shutil.which("node"), node_modules / "supercluster" / "dist" / "supercluster.min.js"
         self._library, self._process, self._errors = library, None, None
-        self.asked: bytes | None = None
-        self._request: str | None = None  # the file of the request sent
         if node is None or not library.exists():
             return
         self._errors = tempfile.TemporaryFile()
@@ -196,42 +171,23 @@ class ClusterNode:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def ask(self, request: bytes) -> None:
-        """Send ``request`` (the JSON of ``first_clusters.cjs``), once."""
-        if self._process is None or self.asked is not None:
-            return
-        self.asked = request
-        try:
-            descriptor, self._request = tempfile.mkstemp(prefix="lieux-groupes-", suffix=".json")
-            with os.fdopen(descriptor, "wb") as file:
-                file.write(request)
-            self._process.stdin.write(os.fsencode(self._request) + b"\n")
-            self._process.stdin.flush()
-        except OSError:  # Node left already: its errors say why, when the answer is read
-            pass
-
     def clusters(self, request: bytes) -> dict[str, list[Any]] | None:
-        """Node's answer to ``request`` (sent now unless ``ask`` sent it), or None with a warning."""
+        """Node's answer to ``request`` (the JSON of ``first_clusters.cjs``), or None with a warning."""
         if self._process is None:
             logger.warning("%s : Node ou supercluster manque, la carte calculera ses premiers groupes elle-même",
                            self._library)
             return None
-        self.ask(request)
         try:
+            self._process.stdin.write(request + b"\n")
+            self._process.stdin.flush()
             answer = self._process.stdout.read()
-        except OSError:
+        except OSError:  # Node left before reading it all: its errors say why
             answer = b""
-        self._forget_request()
         try:
             return orjson.loads(answer)
         except orjson.JSONDecodeError:
             logger.warning("premiers groupes de la carte non calculés (Node : %s)", self._error_text())
             return None
-
-    def _forget_request(self) -> None:
-        if self._request is not None:
-            Path(self._request).unlink(missing_ok=True)
-            self._request = None
 
     def _error_text(self) -> str:
         """The start of what Node wrote on its error output, which names the error before its stack (a file shared
@@ -253,7 +209,6 @@ class ClusterNode:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        self._forget_request()
         self._errors.close()
 
 

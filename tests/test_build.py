@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, ROOT, header, row
-from lieux.generator import by_module
-from lieux.outputs import FILES, mapdata
+from lieux.outputs import mapdata
 from lieux.outputs.mapdata import map_places
 
 SMALL = FIXTURES / "places-small.csv"
@@ -257,9 +256,3 @@ def test_every_page_is_valid_html(site, hostile_site):
     pages = sorted(str(p) for p in [*site.rglob("*.html"), *hostile_site.rglob("*.html")])
     done = subprocess.run(["java", "-jar", str(vnu_jar()), "--Werror", *pages], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-
-
-def test_the_data_files_of_one_module_are_one_job_and_each_file_is_in_one():
-    runs = by_module(FILES)
-    assert sorted(f.name for run in runs for f in run) == sorted(f.name for f in FILES)
-    assert ["calendar", "event_calendar"] in [[f.name for f in run] for run in runs]

@@ -9,7 +9,7 @@ receive the finished ``Site`` through the ``lieux_site_ready`` signal.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from functools import partial
 from pathlib import Path
@@ -55,19 +55,6 @@ def data_file(file: Any, ctx: Context) -> list[tuple[str, str]]:
     """``(path, text)`` of a data file (``outputs.File``), or of each file of a family."""
     rendered = file.render(ctx)
     return list(rendered.items()) if isinstance(rendered, dict) else [(file.save_as, rendered)]
-
-
-def data_files(files: Iterable[Any], ctx: Context) -> list[tuple[str, str]]:
-    return [pair for file in files for pair in data_file(file, ctx)]
-
-
-def by_module(files: Iterable[Any]) -> list[list[Any]]:
-    """The data files in runs of those one module renders: each run is a job, so that one process loads what
-    that module needs (icalendar for the two calendars, feedgenerator for the three feeds) instead of each."""
-    runs: dict[str, list[Any]] = {}
-    for file in files:
-        runs.setdefault(getattr(file.render, "__module__", ""), []).append(file)
-    return list(runs.values())
 
 
 class PlacesGenerator(Generator):
@@ -139,7 +126,7 @@ class PlacesGenerator(Generator):
         def jobs(start: int, stop: int | None) -> Iterator[Callable[[], list[tuple[str, str]]]]:
             return (page_job(page, renderer, common) for page in pages(ctx, start, stop))
 
-        write_all(jobs, page_count(ctx), files, first=[partial(data_files, run, ctx) for run in by_module(FILES)])
+        write_all(jobs, page_count(ctx), files, first=[partial(data_file, file, ctx) for file in FILES])
         try:
             copy_vendor_assets(config, Path(self.output_path) / self.settings.get("THEME_STATIC_DIR", "theme"))
         except MissingAssets as exc:

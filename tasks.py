@@ -210,7 +210,7 @@ def build(c, places=None, cache=None, output=None, settings=None):
     with MapAhead(config.map_tiles, config.node_modules) as ahead:  # Folium and Node start on the idle core
         with long_lived():
             result = _check(config, build=True)
-        _print_problems(result.errors)
+        _print_problems(result.problems)  # as invoke validate prints them; Pelican's log does not again
         if result.errors:
             raise Exit(f"{config.places_csv} contient des erreurs : site non construit.", code=1)
         _writable(target)

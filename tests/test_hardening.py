@@ -146,6 +146,18 @@ def test_build_warnings_name_the_file_in_use(schema, tmp_path):
     assert done.returncode == 0 and "autre.csv" in logs and "data/places.csv" not in logs
 
 
+def test_build_prints_each_warning_once_as_validate_prints_it(schema, tmp_path):
+    places = tmp_path / "places.csv"
+    places.write_text(csv_of(schema, row(schema, latitude="48.85", longitude="2.38"),
+                             row(schema, id="b", nom="Autre", code_postal="93106", commune="Montreuil",
+                                 latitude="48.86", longitude="2.44")), encoding="utf-8")
+    warning = next(line for line in invoke("validate", "--places", str(places)).stderr.splitlines()
+                   if "code_postal" in line)
+    done = invoke("build", "--places", str(places), "--output", str(tmp_path / "out"))
+    logs = done.stdout + done.stderr  # Pelican's log goes to standard output
+    assert done.returncode == 0 and warning in done.stderr.splitlines() and logs.count("93106") == 1
+
+
 @pytest.mark.parametrize("args", [("validate", "--format", "xml"), ("geocode", "--mode", "bogus")])
 def test_a_bad_option_is_one_french_line_and_exit_2(args):
     done = invoke(*args)

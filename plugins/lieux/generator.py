@@ -1,7 +1,8 @@
 """The Pelican generator: configuration → stages → outputs, and nothing else.
 
 ``generate_context`` runs the pipeline (the same one ``invoke validate`` runs) and
-stops the build on any error, after logging every problem with its file and line;
+stops the build on any error, after logging every problem with its file and line (under
+``invoke build``, which ran it first and printed them as ``invoke validate`` does, neither);
 ``generate_output`` writes the pages and files listed in ``outputs``. Other plugins
 receive the finished ``Site`` through the ``lieux_site_ready`` signal.
 """
@@ -62,11 +63,11 @@ class PlacesGenerator(Generator):
 
     def generate_context(self) -> None:
         self.config = self.settings.get(CONFIG_KEY) or config_of(self.settings)
-        result = self.settings.get(RESULT_KEY)  # ``invoke build`` has checked the inputs already
+        result = self.settings.get(RESULT_KEY)  # ``invoke build`` has checked the inputs, and printed the problems
         if result is None:
             result = self._check()
-        for problem in result.problems:
-            (logger.error if problem.is_error else logger.warning)("%s", problem)
+            for problem in result.problems:
+                (logger.error if problem.is_error else logger.warning)("%s", problem)
         if result.errors:
             raise PlacesDataError(f"{len(result.errors)} erreur(s) : corrigez-les (invoke validate les liste toutes)")
         self.result, self.site = result, result.site

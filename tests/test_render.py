@@ -41,21 +41,10 @@ def test_a_shared_partial_that_reads_a_value_of_the_page_differs_from_page_to_pa
     assert (first.endswith("<h1>A</h1>"), second.endswith("<h1>B</h1>")) == (True, True)
 
 
-def test_a_shared_partial_reads_a_variable_its_block_sets(renderer):
-    renderer.render("block", "index.html", title="A")
-    assert renderer.render("block", "index.html", title="B") == "<h2>b</h2>"
-
-
-def test_a_shared_partial_reads_a_variable_the_template_sets(renderer):
-    renderer.render("set", "index.html", title="a")
-    assert renderer.render("set", "index.html", title="b") == "<h2>B</h2>"
-
-
-def test_a_shared_partial_reads_a_variable_its_loop_sets(renderer):
-    renderer.render("loop", "index.html", title="a")
-    assert renderer.render("loop", "index.html", title="b") == "<h2>B</h2>"
-
-
-def test_a_partial_kept_for_a_kind_of_page_is_rendered_again_on_a_page_that_sets_what_it_reads(renderer):
-    renderer.render("set-if", "index.html", title="a")
-    assert renderer.render("set-if", "index.html", title="b") == "<h2>B</h2>"
+@pytest.mark.parametrize(("template", "expected"), [("block", "<h2>b</h2>"), ("set", "<h2>B</h2>"),
+                                                    ("loop", "<h2>B</h2>"), ("set-if", "<h2>B</h2>")],
+                         ids=["its block sets", "the template sets", "its loop sets",
+                              "a page of a kind rendered before does not set"])
+def test_a_shared_partial_reads_a_variable_the_page_sets_where_it_is_called(renderer, template, expected):
+    renderer.render(template, "index.html", title="a")
+    assert renderer.render(template, "index.html", title="b") == expected

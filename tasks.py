@@ -210,7 +210,8 @@ def build(c, places=None, cache=None, output=None, settings=None):
     with MapAhead(config.map_tiles, config.node_modules) as ahead:  # Folium and Node start on the idle core
         with long_lived():
             result = _check(config, build=True)
-        _print_problems(result.problems)  # as invoke validate prints them; Pelican's log does not again
+        # As invoke validate prints them; Pelican's log does not again, unless it geocodes and checks them anew.
+        _print_problems(result.errors if config.geocode_on_build else result.problems)
         if result.errors:
             raise Exit(f"{config.places_csv} contient des erreurs : site non construit.", code=1)
         _writable(target)

@@ -87,19 +87,42 @@ INCLUDES = {
     "tree.html": "{% include '_tree.html' %}",
     "filters.html": "{% block b %}{% include '_filters.html' %}{% endblock %}",
     "missing.html": "{% include 'absent.html' ignore missing %}{{ name }}",
+    "_plain.html": "<p>{{ name }}</p>",
+    "_upper.html": "{{ name|upper }}",
+    "_shared.html": "{{ include_shared('_plain.html') }}",
+    "shared-with.html": "{% with name = 'avec' %}{% include '_shared.html' %}{% endwith %}",
+    "set-after.html": "{% for x in items %}{% include '_plain.html' %}{% set name = x %}{% endfor %}",
+    "unescaped.html": "{% autoescape false %}{% include '_plain.html' %}{% endautoescape %}",
+    "macro-include.html": "{% macro m(a) %}{% if a %}{% include '_upper.html' %}{% endif %}{{ a|upper }}"
+                          "{% endmacro %}{{ m('') }}{{ m('x') }}",
 }
 
 
-def _render_include(generator, page):
+def _include_environment(generator):
+    render.forget_shared()
     env = Environment(loader=DictLoader(INCLUDES), autoescape=True)
     env.code_generator_class = generator
+    env.globals["include_shared"] = render.include_shared
+    return env
+
+
+def _render_include(generator, page):
+    env = _include_environment(generator)
     return env.get_template(page).render(name="Lieu <&>", items=["a", "<b>"], x="hors", depth=2)
 
 
 @pytest.mark.parametrize("page", ["loop.html", "block.html", "macro.html", "tree.html", "filters.html",
-                                  "missing.html"])
+                                  "missing.html", "shared-with.html", "set-after.html", "unescaped.html",
+                                  "macro-include.html"])
 def test_an_included_partial_renders_as_with_jinjas_own_compilation(page):
     assert _render_include(PageCode, page) == _render_include(CodeGenerator, page)
+
+
+def test_a_partial_that_defines_nothing_is_compiled_in_place_and_one_that_calls_a_function_is_included():
+    env = _include_environment(PageCode)
+    inlined = env.compile(INCLUDES["loop.html"], "loop.html", raw=True)
+    included = env.compile(INCLUDES["shared-with.html"], "shared-with.html", raw=True)
+    assert "get_template('_item.html'" not in inlined and "get_template('_shared.html'" in included
 
 
 def _html_files(site: Path) -> dict[str, bytes]:

@@ -30,6 +30,11 @@ def test_a_shared_partial_gives_what_an_include_would(renderer):
     assert html == '<a href="../../">Lieux &amp; Co</a><h1>A</h1>'
 
 
+def test_a_partial_kept_for_a_kind_of_page_gives_the_next_page_of_the_kind_what_an_include_would(renderer):
+    renderer.render("page", "lieux/a/index.html", title="A")
+    assert renderer.render("page", "lieux/b/index.html", title="B") == '<a href="../../">Lieux &amp; Co</a><h1>B</h1>'
+
+
 def test_a_shared_partial_follows_the_folder_depth_of_each_page(renderer):
     renderer.render("page", "lieux/a/index.html", title="A")
     assert renderer.render("page", "index.html", title="A").startswith('<a href="./">')

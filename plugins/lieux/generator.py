@@ -1,8 +1,8 @@
 """The Pelican generator: configuration → stages → outputs, and nothing else.
 
 ``generate_context`` runs the pipeline (the same one ``invoke validate`` runs) and
-stops the build on any error, after logging every problem with its file and line (under
-``invoke build``, which ran it first and printed them as ``invoke validate`` does, neither);
+stops the build on any error, after logging every problem with its file and line; under
+``invoke build``, which has run it and printed the problems, it only stops on its errors;
 ``generate_output`` writes the pages and files listed in ``outputs``. Other plugins
 receive the finished ``Site`` through the ``lieux_site_ready`` signal.
 """

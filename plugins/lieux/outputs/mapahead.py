@@ -76,9 +76,11 @@ class MapAhead:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.close()
-        if self.clusters is not None:
-            self.clusters.close()
+        try:
+            self.close()
+        finally:
+            if self.clusters is not None:
+                self.clusters.close()
 
     def frame(self, box: Bounds) -> None:
         """Render the map framed on ``box``."""

@@ -150,8 +150,9 @@ def first_clusters(columns: dict[str, list[Any]], cluster: dict[str, int], zooms
 class ClusterNode:
     """Node running ``first_clusters.cjs``, started before it is asked, so that its start-up (about a tenth of a
     second) falls on a core the checks leave idle (at a helper's lower priority: ``ahead.lower_priority``). It
-    answers one request (``clusters``), from this process or from one forked from it, which inherits its pipes.
-    Use it as a context manager: leaving ends it."""
+    answers one request (``clusters``, once: a second call gets None), from this process or from one forked from
+    it, which inherits its pipes; closing it waits for those processes to have let its input go. Use it as a
+    context manager: leaving ends it."""
 
     WAIT_SECONDS = 10.0  # for Node to leave once its input is closed: it has answered, or was never asked
 
@@ -161,9 +162,15 @@ class ClusterNode:
         if node is None or not library.exists():
             return
         self._errors = tempfile.TemporaryFile()
-        self._process = subprocess.Popen([node, str(FIRST_CLUSTERS), str(library)], stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, stderr=self._errors)
-        lower_priority(self._process.pid)
+        try:  # at a helper's priority from its start, so that the threads Node starts have it too
+            self._process = subprocess.Popen([node, str(FIRST_CLUSTERS), str(library)], stdin=subprocess.PIPE,
+                                             stdout=subprocess.PIPE, stderr=self._errors,
+                                             preexec_fn=lower_priority if os.name == "posix" else None)
+        except OSError as exc:  # Node cannot be run: the map builds its first clusters itself
+            logger.warning("%s : Node ne démarre pas (%s), la carte calculera ses premiers groupes elle-même",
+                           node, exc.strerror)
+            self._errors.close()
+            self._errors = None
 
     def __enter__(self) -> ClusterNode:
         return self
@@ -190,9 +197,12 @@ class ClusterNode:
             return None
 
     def _error_text(self) -> str:
-        """The start of what Node wrote on its error output, which names the error before its stack (a file shared
-        with the processes forked since: read from its start, whatever they read of it)."""
-        return os.pread(self._errors.fileno(), 500, 0).decode("utf-8", "replace").strip()
+        """The line of Node's error output that names the error, else its end (a file shared with the processes
+        forked since: read from its start, whatever they read of it)."""
+        self._errors.seek(0)
+        text = self._errors.read().decode("utf-8", "replace")
+        named = [line for line in text.splitlines() if "Error" in line]
+        return (named[0] if named else text[-500:]).strip()[:500]
 
     def close(self) -> None:
         """End Node: its input closed, it leaves (at once when never asked); killed if it does not."""

@@ -34,8 +34,11 @@ from __future__ import annotations
 from typing import Any
 
 import markupsafe
-from jinja2 import TemplateNotFound, nodes
+from jinja2 import TemplateNotFound, meta, nodes
 from jinja2.compiler import CodeGenerator, Frame
+from jinja2.idtracking import VAR_LOAD_PARAMETER, VAR_LOAD_RESOLVE
+
+from .templatecache import autoescapes, included_names, passed
 
 # markupsafe's own escaping of a str (C-accelerated), which its escape() wraps in a Markup; through escape() if a
 # later markupsafe no longer has it.
@@ -51,8 +54,11 @@ def escape_text(value: Any) -> str:
     return _escape_inner(str(value))
 
 
-# What a partial compiled in place may not hold: each gives it a name or a scope of its own.
-OWN_SCOPE = (nodes.Extends, nodes.Block, nodes.Macro, nodes.CallBlock, nodes.Import, nodes.FromImport)
+# What a partial compiled in place may not hold: a name or a scope of its own, a change of escaping, or what may
+# read the context it runs in (a call may reach a function given the context, which for an include is its own).
+NOT_IN_PLACE = (nodes.Extends, nodes.Block, nodes.Macro, nodes.CallBlock, nodes.Import, nodes.FromImport,
+                nodes.Call, nodes.ContextReference, nodes.DerivedContextReference, nodes.EvalContextModifier)
+BOUND_BEFORE = (VAR_LOAD_PARAMETER, VAR_LOAD_RESOLVE)  # how a page's variable is given a value before it is read
 
 
 class PageCode(CodeGenerator):
@@ -85,35 +91,56 @@ class PageCode(CodeGenerator):
         self.write(")")
 
     def visit_Include(self, node: nodes.Include, frame: Frame) -> None:
-        """An include compiled in place (``Scope``, as ``{% with %}``), when ``_in_place`` allows it."""
+        """An include compiled in place (``Scope``, as ``{% with %}``), when ``_in_place`` allows it; its filters and
+        tests are looked up where it starts, under names of its own (as Jinja does for a block)."""
         body = self._in_place(node, frame)
         if body is None:
             super().visit_Include(node, frame)
             return
         self._inlining.append(node.template.value)
-        self.pull_dependencies(body)  # its filters and tests, as Jinja finds those of a block where it starts
+        outer, self.filters, self.tests = (self.filters, self.tests), {}, {}
+        self.pull_dependencies(body)
         self.visit_Scope(nodes.Scope(body, lineno=node.lineno), frame)
+        self.filters, self.tests = outer
         self._inlining.pop()
 
     def _in_place(self, node: nodes.Include, frame: Frame) -> list[nodes.Node] | None:
-        """The body of the partial ``node`` includes, its lines set to the include's, when it can be compiled in
-        place: named by a constant, with the page's context, escaped alike, defining nothing, not including
-        itself, outside the output a child template ignores."""
+        """The body of the partial ``node`` includes, its lines set to the include's, when compiling it in place
+        gives what the include gives: a partial named by a constant that the template cache sees
+        (``templatecache.included_names``), with the page's context, escaped alike, not including itself, outside
+        the output a child template ignores, holding nothing of ``NOT_IN_PLACE`` nor a filter or test given the
+        context, and reading no variable of the page that may have no value yet."""
         name = node.template.value if isinstance(node.template, nodes.Const) else None
         if (not isinstance(name, str) or not node.with_context or node.ignore_missing or name in self._inlining
-                or self.environment.is_async or frame.require_output_check
-                or _autoescapes(self.environment, name) != _autoescapes(self.environment, self.name)):
+                or self.environment.is_async or frame.require_output_check or frame.eval_ctx.volatile
+                or frame.eval_ctx.autoescape != autoescapes(self.environment, name)
+                or name not in self._included()):
             return None
         try:
             source, filename, _ = self.environment.loader.get_source(self.environment, name)
         except TemplateNotFound:
             return None  # Jinja's include reports it, when the page renders
         tree = self.environment.parse(source, name, filename)
-        if any(True for _ in tree.find_all(OWN_SCOPE)):
+        if next(tree.find_all(NOT_IN_PLACE), None) is not None or self._reads_context(tree) or any(
+                (ref := frame.symbols.find_ref(variable)) is not None and frame.symbols.find_load(ref)[0]
+                not in BOUND_BEFORE for variable in meta.find_undeclared_variables(tree)):
             return None
         for child in tree.find_all(nodes.Node):
             child.lineno = node.lineno
         return tree.body
+
+    def _included(self) -> list[str]:
+        """The partials this template includes by name, as the template cache finds them in its source."""
+        try:
+            return included_names(self.environment, self.environment.loader.get_source(self.environment, self.name)[0])
+        except (TemplateNotFound, TypeError, AttributeError):  # a template made from a string, or without a loader
+            return []
+
+    def _reads_context(self, tree: nodes.Template) -> bool:
+        """Whether a filter or test of ``tree`` is given the context (missing ones count, as Jinja finds them late)."""
+        used = [(self.environment.filters, f.name) for f in tree.find_all(nodes.Filter)]
+        used += [(self.environment.tests, t.name) for t in tree.find_all(nodes.Test)]
+        return any(name not in table or passed(table[name]) == "context" for table, name in used)
 
     def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
         if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
@@ -165,10 +192,6 @@ class PageCode(CodeGenerator):
             else:
                 body.append([const])
         return body
-
-
-def _autoescapes(env: Any, name: str | None) -> bool:
-    return bool(env.autoescape(name) if callable(env.autoescape) else env.autoescape)
 
 
 def _shared_call(node: nodes.Call, frame: Frame, forward_caller: bool) -> bool:

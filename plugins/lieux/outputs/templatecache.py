@@ -44,8 +44,7 @@ class TemplateCache(FileSystemBytecodeCache):
         self.env = env
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        autoescape = self.env.autoescape(name) if callable(self.env.autoescape) else self.env.autoescape
-        key = (compiling(self.env), name, filename, bool(autoescape))
+        key = (compiling(self.env), name, filename, autoescapes(self.env, name))
         return hashlib.sha256(repr(key).encode("utf-8")).hexdigest()
 
     def get_bucket(self, environment: Environment, name: str, filename: str | None, source: str) -> Bucket:
@@ -70,12 +69,17 @@ def template_cache(folder: Path | None, env: Environment) -> TemplateCache | Non
         return None
 
 
+def included_names(env: Environment, source: str) -> list[str]:
+    """The templates ``source`` includes by a name written in it (``PageCode`` compiles in place only those)."""
+    start = re.escape(env.block_start_string)
+    return [name for _, name in re.findall(start + r"[-+]?\s*include\s*\(?\s*([\"'])(.+?)\1", source)]
+
+
 def with_included(env: Environment, source: str, seen: frozenset[str] = frozenset()) -> str:
     """``source`` followed by the sources of the templates it includes by name, and of those they include: what
     its compiled code may hold (a partial missing, or included twice, is left out)."""
     parts = [source]
-    pattern = re.compile(re.escape(env.block_start_string) + r"-?\s*include\s+([\"'])(.+?)\1")
-    for _, name in pattern.findall(source):
+    for name in included_names(env, source):
         if name in seen:
             continue
         seen |= {name}
@@ -86,6 +90,11 @@ def with_included(env: Environment, source: str, seen: frozenset[str] = frozense
     return "\0".join(parts)
 
 
+def autoescapes(env: Environment, name: str | None) -> bool:
+    """Whether ``env`` escapes the values of the template ``name``."""
+    return bool(env.autoescape(name) if callable(env.autoescape) else env.autoescape)
+
+
 def compiling(env: Environment) -> tuple[Any, ...]:
     """What compiling a template with ``env`` depends on, besides the template's name and source."""
     generator = env.code_generator_class
@@ -94,13 +103,13 @@ def compiling(env: Environment) -> tuple[Any, ...]:
         tuple(getattr(env, option) for option in SYNTAX),
         tuple(sorted(env.extensions)),
         env.policies.get("compiler.ascii_str"),
-        env.finalize is not None and _passed(env.finalize),
-        tuple(sorted((name, _passed(f)) for name, f in env.filters.items())),
-        tuple(sorted((name, _passed(f)) for name, f in env.tests.items())),
+        env.finalize is not None and passed(env.finalize),
+        tuple(sorted((name, passed(f)) for name, f in env.filters.items())),
+        tuple(sorted((name, passed(f)) for name, f in env.tests.items())),
     )
 
 
-def _passed(function: Any) -> str:
+def passed(function: Any) -> str:
     """What Jinja passes ``function`` first (context, eval context, environment), as compiling reads it."""
     passed = getattr(function, "jinja_pass_arg", None)
     return getattr(passed, "name", "") if passed is not None else ""

@@ -7,7 +7,7 @@ first made a ``Markup`` object, only to be joined into a plain string. A place p
 pieces and 55 escaped values.
 
 ``PageCode`` is Jinja's code generator (``Environment.code_generator_class``, made for this) with
-three changes, which give the same text:
+four changes, which give the same text:
 
 - an output node (the text between two tags of control: ``{% if %}``, ``{% for %}``…) yields one
   string, its pieces joined where they are made;
@@ -17,9 +17,10 @@ three changes, which give the same text:
   renderer's function, with the context Jinja's ``Context.call`` would give it (a block's variables
   included), instead of through ``Context.call``, which costs a microsecond a call to find that out;
 - ``{% include "partial.html" %}`` of a partial that defines nothing (no block, macro, import or
-  ``extends``) is compiled in place, as the body of a ``{% with %}``: it sees what an include sees
-  (the page's variables, the local ones) and what it sets stays inside, without the new context, the
-  template lookup and the generator an include makes on each page (about 10 µs a place page, for
+  ``extends``) and calls nothing is compiled in place, as the body of a ``{% with %}``, where that
+  gives what the include gives (``_in_place`` says when): it sees what an include sees (the page's
+  variables, the local ones) and what it sets stays inside, without the new context, the template
+  lookup and the generator an include makes on each page (about 10 µs a place page, for
   ``_wanted_events.html``). Its lines are reported at the include's. ``templatecache.TemplateCache``
   checks the sources of the partials a template includes with its own.
 
@@ -62,8 +63,8 @@ BOUND_BEFORE = (VAR_LOAD_PARAMETER, VAR_LOAD_RESOLVE)  # how a page's variable i
 
 
 class PageCode(CodeGenerator):
-    """Jinja's code generator, yielding one string per output node, its values escaped by ``escape_text``, and
-    compiling in place the partials it includes that define nothing."""
+    """Jinja's code generator, yielding one string per output node, its values escaped by ``escape_text``, calling
+    ``include_shared`` directly and compiling in place the partials it includes that define and call nothing."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -20,7 +20,7 @@ import logging
 import multiprocessing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
@@ -29,6 +29,9 @@ from ..core.config import MapTiles
 from ..core.geo import Bounds
 from ..core.region import Region
 from ..stages.site import Site
+
+if TYPE_CHECKING:  # Node's helper is loaded only when started
+    from .mapdata import ClusterNode
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +62,7 @@ class MapAhead:
     def __init__(self, tiles: MapTiles, node_modules: Path | None = None) -> None:
         self._conn: Any = None
         self._process: Any = None
-        self.clusters: Any = None
+        self.clusters: ClusterNode | None = None
         if "fork" not in multiprocessing.get_all_start_methods():
             return
         context = multiprocessing.get_context("fork")

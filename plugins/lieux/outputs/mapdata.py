@@ -158,7 +158,8 @@ class ClusterNode:
 
     def __init__(self, node_modules: Path) -> None:
         node, library = shutil.which("node"), node_modules / "supercluster" / "dist" / "supercluster.min.js"
-        self._library, self._process, self._errors = library, None, None
+        self._process, self._errors = None, None
+        self._absent = f"{library} : Node ou supercluster manque"  # why there is no Node, said when asked
         if node is None or not library.exists():
             return
         self._errors = tempfile.TemporaryFile()
@@ -167,8 +168,7 @@ class ClusterNode:
                                              stdout=subprocess.PIPE, stderr=self._errors,
                                              preexec_fn=lower_priority if os.name == "posix" else None)
         except OSError as exc:  # Node cannot be run: the map builds its first clusters itself
-            logger.warning("%s : Node ne démarre pas (%s), la carte calculera ses premiers groupes elle-même",
-                           node, exc.strerror)
+            self._absent = f"{node} : Node ne démarre pas ({exc.strerror})"
             self._errors.close()
             self._errors = None
 
@@ -181,8 +181,7 @@ class ClusterNode:
     def clusters(self, request: bytes) -> dict[str, list[Any]] | None:
         """Node's answer to ``request`` (the JSON of ``first_clusters.cjs``), or None with a warning."""
         if self._process is None:
-            logger.warning("%s : Node ou supercluster manque, la carte calculera ses premiers groupes elle-même",
-                           self._library)
+            logger.warning("%s, la carte calculera ses premiers groupes elle-même", self._absent)
             return None
         try:
             self._process.stdin.write(request + b"\n")
